@@ -1,0 +1,70 @@
+"""Value types shared by the engine, the rules and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+DEFAULT_EXECUTOR = "dockfix.runtime:docker_executor"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the engine needs to know from configuration.
+
+    ``executor`` is ``"module:object"``: an importable object with the methods of
+    ``dockfix.runtime.DockerExecutor``. ``runner``, when set, replaces it for teams
+    with their own runner: a callable expression taking an argv list (``"self.run_docker"``,
+    or ``"myproj.docker:run"`` to import it); dockfix then emits an explicit stop argv
+    call followed by the rm argv call.
+    """
+
+    select: Optional[frozenset[str]] = None
+    ignore: frozenset[str] = frozenset()
+    stop_timeout: int = 10
+    executor: str = DEFAULT_EXECUTOR
+    runner: Optional[str] = None
+
+    def enabled(self, code: str) -> bool:
+        if code in self.ignore:
+            return False
+        return (
+            self.select is None
+            or code in self.select
+            or any(code.startswith(prefix) for prefix in self.select)
+        )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One dangerous call. Lines and columns are 1-based; ``end_column`` is exclusive."""
+
+    code: str
+    name: str
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    fixable: bool
+    fix_reason: Optional[str] = None  # why it cannot be fixed safely (None when fixable)
+    related: tuple[tuple[int, int], ...] = field(default=())  # other (line, column) involved
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        """Identifies a finding within one file."""
+        return (self.code, self.line, self.column)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """The outcome of analysing one file's bytes."""
+
+    source: bytes
+    fixed: bytes
+    findings: tuple[Finding, ...] = ()
+    error: Optional[str] = None  # could not be decoded or parsed; nothing was changed
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.source
