@@ -1,8 +1,6 @@
 """The typer application object and the global options."""
 
-from __future__ import annotations
-
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -11,7 +9,7 @@ from dockfix import __version__
 app = typer.Typer(
     name="dockfix",
     help="Find and fix dangerous Docker calls in Python code.",
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -26,17 +24,21 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: Annotated[
-        Optional[bool],
+        bool,
         typer.Option(
             "--version",
             help="Print the version and exit.",
             callback=_print_version,
             is_eager=True,
         ),
-    ] = None,
+    ] = False,
 ) -> None:
     """Find and fix dangerous Docker calls in Python code."""
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
 
 
 def main() -> None:
