@@ -35,7 +35,9 @@ REFUSED = [
     pytest.param(["docker", "kill", "-skill", "c1"], "stop", id="kill -skill"),
     pytest.param(["docker", "-H", "unix:///x.sock", "kill", "c1"], "stop", id="kill after -H"),
     pytest.param(["docker", "volume", "rm", "-f", "v1"], "remove_volumes", id="volume rm -f"),
-    pytest.param(["docker", "volume", "rm", "--force", "v1"], "remove_volumes", id="volume --force"),
+    pytest.param(
+        ["docker", "volume", "rm", "--force", "v1"], "remove_volumes", id="volume --force"
+    ),
     pytest.param(["docker", "volume", "remove", "-f", "v1"], "remove_volumes", id="volume remove"),
     pytest.param(
         ["docker", "--context", "x", "volume", "rm", "v1", "-f"], "remove_volumes", id="volume ctx"

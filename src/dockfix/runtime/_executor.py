@@ -26,13 +26,16 @@ if TYPE_CHECKING:
 # Short, non-interactive commands: when the caller does not capture stderr, the executor captures
 # it (and copies it to sys.stderr afterwards) so that transient daemon errors can be retried.
 _INTERCEPT_OPS = frozenset(
-    """rm container\x20rm container\x20remove stop container\x20stop kill container\x20kill
-    volume\x20rm volume\x20remove network\x20rm network\x20remove rmi image\x20rm image\x20remove
-    ps container\x20ls container\x20list inspect container\x20inspect volume\x20inspect
-    volume\x20ls volume\x20create network\x20create network\x20ls image\x20inspect images
-    version info create container\x20create start container\x20start restart pause unpause
-    wait container\x20wait rename tag""".replace("\\x20", " ").split()
-)
+    {
+        "rm", "container rm", "container remove", "stop", "container stop", "kill",
+        "container kill", "volume rm", "volume remove", "network rm", "network remove", "rmi",
+        "image rm", "image remove", "ps", "container ls", "container list", "inspect",
+        "container inspect", "volume inspect", "volume ls", "volume create", "network create",
+        "network ls", "image inspect", "images", "version", "info", "create", "container create",
+        "start", "container start", "restart", "pause", "unpause", "wait", "container wait",
+        "rename", "tag",
+    }
+)  # fmt: skip
 _OUTPUT_KEYS = frozenset(
     {"stdout", "stderr", "capture_output", "input", "stdin", "text", "encoding", "errors",
      "universal_newlines", "check", "timeout"}
