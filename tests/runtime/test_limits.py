@@ -82,7 +82,6 @@ def test_processes_and_threads_share_the_limit(tmp_path: Path, fake: tuple[str, 
         DOCKFIX_MIN_INTERVAL="0",
         DOCKFIX_DOCKER=docker,
         DOCKFIX_AUDIT_LOG=str(tmp_path / "audit.jsonl"),
-        PYTHONPATH=str(REPO),
     )
     spec = json.dumps({"mode": "run", "threads": [[[docker, "ps"]] * 3] * 3})
     procs = [
@@ -108,7 +107,7 @@ def test_crashed_holder_frees_its_slots(tmp_path: Path) -> None:
         "print('held', flush=True)\n"
         "time.sleep(60)\n"
     )
-    env = child_env(PYTHONPATH=str(REPO))
+    env = child_env()
     child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE)
     try:
         assert child.stdout is not None
@@ -148,7 +147,6 @@ def test_min_interval_spaces_starts_across_processes(tmp_path: Path) -> None:
         DOCKFIX_MIN_INTERVAL=str(interval),
         DOCKFIX_DOCKER=docker,
         DOCKFIX_AUDIT_LOG=str(tmp_path / "audit.jsonl"),
-        PYTHONPATH=str(REPO),
     )
     spec = json.dumps({"mode": "run", "threads": [[[docker, "ps"]] * 2] * 2})
     procs = [

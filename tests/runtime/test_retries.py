@@ -131,6 +131,20 @@ def test_missing_container_in_both_forms_is_success(tmp_path: Path, message: str
         ex.stop_and_remove("c1", missing_ok=False, check=True)
 
 
+def test_safe_methods_read_stderr_whatever_the_caller_asked(tmp_path: Path) -> None:
+    message = "Error response from daemon: No such container: c1"
+    docker = failing_then_ok(tmp_path / "bin", tmp_path / "trace", message, 99)
+    ex = make(tmp_path, docker)
+    assert ex.stop_and_remove("c1", stderr=subprocess.DEVNULL).returncode == 0
+    assert ex.stop("c1", missing_ok=True, stderr=subprocess.DEVNULL).returncode == 0
+    with open(tmp_path / "err.txt", "w") as err:
+        assert ex.stop_and_remove("c1", missing_ok=False, stderr=err).returncode == 1
+    assert "No such container" in (tmp_path / "err.txt").read_text()
+    with open(tmp_path / "err.bin", "wb") as errb:
+        assert ex.stop("c1", stderr=errb).returncode == 1
+    assert b"No such container" in (tmp_path / "err.bin").read_bytes()
+
+
 def test_stop_process_timeout_exceeds_the_grace_period(tmp_path: Path) -> None:
     # `docker stop -t 1` of a container that takes the whole grace period (and more, for the
     # daemon round trip) must not be cut off at 1 s.

@@ -63,7 +63,8 @@ def program_is_docker(program: str, configured: str) -> bool:
     base = os.path.basename(program).lower()
     if base.endswith(".exe"):
         base = base[:-4]
-    return base.startswith(_DOCKER_LIKE)
+    # docker-compose & co have their own verbs: `docker-compose rm -f` only skips a prompt.
+    return base.startswith(_DOCKER_LIKE) and "compose" not in base
 
 
 def split_command(argv: list[str]) -> tuple[str, list[str]]:

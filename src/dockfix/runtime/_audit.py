@@ -7,7 +7,6 @@ processes at once never interleave within a line.
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 
@@ -15,8 +14,22 @@ TYPE_CHECKING = False  # typing is not imported at run time (import cost)
 if TYPE_CHECKING:
     from typing import Any
 
-logger = logging.getLogger("dockfix.runtime")
-logger.addHandler(logging.NullHandler())
+if TYPE_CHECKING:
+    import logging
+
+_logger: list[logging.Logger] = []
+
+
+def get_logger() -> logging.Logger:
+    """The ``dockfix.runtime`` logger (``logging`` is imported at the first record)."""
+    if not _logger:
+        import logging
+
+        logger = logging.getLogger("dockfix.runtime")
+        logger.addHandler(logging.NullHandler())
+        _logger.append(logger)
+    return _logger[0]
+
 
 HOST = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")
 
@@ -61,7 +74,8 @@ class AuditLog:
             "refused": refused,
         }
         failed = refused or error is not None or returncode not in (0, None)
-        level = logging.WARNING if failed else logging.INFO
+        level = 30 if failed else 20  # logging.WARNING, logging.INFO
+        logger = get_logger()
         if logger.isEnabledFor(level):
             what = "refused" if refused else f"rc={returncode}"
             logger.log(
@@ -90,7 +104,9 @@ class AuditLog:
                 os.write(fd, line[written:])
         except OSError as exc:
             self._broken = True
-            logger.warning("dockfix audit log %s is not writable, disabled: %s", self.path, exc)
+            get_logger().warning(
+                "dockfix audit log %s is not writable, disabled: %s", self.path, exc
+            )
 
     def _open(self) -> int:
         with self._lock:

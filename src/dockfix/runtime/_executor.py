@@ -45,9 +45,17 @@ _OUTPUT_KEYS = frozenset(
 class Call:
     """One planned docker command: argv, keyword arguments and how its errors can be read."""
 
-    __slots__ = ("args", "argv", "error_source", "intercepted", "kwargs", "op")
+    __slots__ = ("args", "argv", "error_source", "intercepted", "kwargs", "op", "stderr_target")
 
-    def __init__(self, args: Any, argv: list[str], op: str, kwargs: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        args: Any,
+        argv: list[str],
+        op: str,
+        kwargs: dict[str, Any],
+        *,
+        always_read: bool = False,
+    ) -> None:
         self.args = args
         self.argv = argv
         self.op = op
@@ -55,14 +63,32 @@ class Call:
         self.intercepted = False
         self.error_source = ""  # "stderr", "stdout" (merged) or "" (not visible: no retries)
         stderr = kwargs.get("stderr")
+        self.stderr_target = stderr  # where intercepted stderr goes afterwards
         if kwargs.get("capture_output") or stderr == subprocess.PIPE:
             self.error_source = "stderr"
         elif stderr == subprocess.STDOUT and kwargs.get("stdout") == subprocess.PIPE:
             self.error_source = "stdout"
-        elif stderr is None and op in _INTERCEPT_OPS:
+        elif stderr != subprocess.STDOUT and (always_read or op in _INTERCEPT_OPS):
             kwargs["stderr"] = subprocess.PIPE
             self.intercepted = True
             self.error_source = "stderr"
+
+    def hand_back(self, text: str) -> None:
+        """Deliver intercepted stderr where the caller's ``stderr`` argument pointed."""
+        target = self.stderr_target
+        if not text or target == subprocess.DEVNULL:
+            return
+        if target is None:
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        elif isinstance(target, int):
+            os.write(target, text.encode("utf-8", "replace"))
+        else:
+            try:
+                target.write(text)
+            except TypeError:
+                target.write(text.encode("utf-8", "replace"))
+            target.flush()
 
     def error_text(self, result: subprocess.CompletedProcess[Any]) -> str:
         if not self.error_source:
@@ -156,6 +182,8 @@ class DockerExecutor:
             self._resolve()  # explicit arguments are checked at once
 
     def _resolve(self) -> tuple[Settings, Limiter, AuditLog]:
+        if self._settings is not None and self._limiter is not None and self._audit is not None:
+            return self._settings, self._limiter, self._audit
         with self._init_lock:
             if self._settings is None:
                 settings = Settings(**self._options)
@@ -351,7 +379,7 @@ class DockerExecutor:
         argv = [*self._base(global_args), "stop", "-t", str(grace), "--", *names]
         kwargs = {k: v for k, v in kwargs.items() if k != "check"}
         kwargs["timeout"] = grace + self.settings.stop_margin
-        return Call(argv, argv, "stop", kwargs)
+        return Call(argv, argv, "stop", kwargs, always_read=True)
 
     def _plan_stop_and_remove(
         self,
@@ -374,7 +402,7 @@ class DockerExecutor:
         rm_argv = [*base, "rm", *(["-v"] if volumes else []), "--", *names]
         rm_kwargs = {k: v for k, v in kwargs.items() if k != "check"}
         rm_kwargs["timeout"] = self.settings.command_timeout
-        return stop, Call(rm_argv, rm_argv, "rm", rm_kwargs)
+        return stop, Call(rm_argv, rm_argv, "rm", rm_kwargs, always_read=True)
 
     def _plan_volume_rm(
         self, volumes: tuple[Any, ...], global_args: Iterable[str], kwargs: dict[str, Any]
@@ -383,7 +411,7 @@ class DockerExecutor:
         argv = [*self._base(global_args), "volume", "rm", "--", *names]
         kwargs = {k: v for k, v in kwargs.items() if k != "check"}
         kwargs["timeout"] = self.settings.command_timeout
-        return Call(argv, argv, "volume rm", kwargs)
+        return Call(argv, argv, "volume rm", kwargs, always_read=True)
 
     @staticmethod
     def _noop(argv: list[str], kwargs: dict[str, Any]) -> subprocess.CompletedProcess[Any]:
@@ -470,10 +498,7 @@ class DockerExecutor:
         if result.returncode != 0 and missing_ok and _argv.only_missing(error, volume=volume):
             result = subprocess.CompletedProcess(result.args, 0, result.stdout, result.stderr)
         if call.intercepted:
-            shown = _argv.drop_missing_lines(error, volume=volume) if missing_ok else error
-            if shown:
-                sys.stderr.write(shown)
-                sys.stderr.flush()
+            call.hand_back(_argv.drop_missing_lines(error, volume=volume) if missing_ok else error)
             result = subprocess.CompletedProcess(result.args, result.returncode, result.stdout)
         if check and result.returncode != 0:
             kind = DockerUnavailableError if _argv.is_unavailable(error) else DockerCommandError

@@ -25,6 +25,18 @@ _semaphores: dict[tuple[str, int], threading.BoundedSemaphore] = {}
 _interval_locks: dict[str, threading.Lock] = {}
 
 
+def _forget_after_fork() -> None:
+    # A forked child must not inherit slots counted for its parent's threads.
+    global _registry_lock
+    _registry_lock = threading.Lock()
+    _semaphores.clear()
+    _interval_locks.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
+
 class Slot:
     """One held execution slot; ``release()`` is idempotent and safe from any thread."""
 
@@ -58,21 +70,31 @@ class Limiter:
         self.min_interval = min_interval
         self._slot_paths = [os.path.join(lock_dir, f"slot-{k}.lock") for k in range(max_concurrent)]
         self._interval_path = os.path.join(lock_dir, "interval.lock")
-        key = (os.path.abspath(lock_dir), max_concurrent)
-        with _registry_lock:
-            self._semaphore = _semaphores.setdefault(
-                key, threading.BoundedSemaphore(max_concurrent)
-            )
-            self._interval_lock = _interval_locks.setdefault(key[0], threading.Lock())
+        self._key = (os.path.abspath(lock_dir), max_concurrent)
         self._dir_ready = False
+
+    def _semaphore(self) -> threading.BoundedSemaphore:
+        """The process-wide semaphore of this lock directory and size (a fresh one after fork)."""
+        sem = _semaphores.get(self._key)
+        if sem is None:
+            with _registry_lock:
+                sem = _semaphores.setdefault(self._key, threading.BoundedSemaphore(self._key[1]))
+        return sem
+
+    def _interval_lock(self) -> threading.Lock:
+        lock = _interval_locks.get(self._key[0])
+        if lock is None:
+            with _registry_lock:
+                lock = _interval_locks.setdefault(self._key[0], threading.Lock())
+        return lock
 
     def _ensure_dir(self) -> None:
         if not self._dir_ready:
             os.makedirs(self.lock_dir, mode=0o700, exist_ok=True)
             self._dir_ready = True
 
-    def _grab_file(self) -> Slot | None:
-        """With the semaphore held: lock the first free slot file, or None when all are taken."""
+    def _grab_file(self, sem: threading.BoundedSemaphore) -> Slot | None:
+        """With ``sem`` held: lock the first free slot file, or None when all are taken."""
         self._ensure_dir()
         for number, path in enumerate(self._slot_paths):
             fd = _locks.open_lock_file(path)
@@ -82,32 +104,34 @@ class Limiter:
                 os.close(fd)
                 raise
             if locked:
-                return Slot(number, fd, self._semaphore)
+                return Slot(number, fd, sem)
             os.close(fd)
         return None
 
     def try_acquire(self) -> Slot | None:
         """A slot if one is free right now (never blocks)."""
-        if not self._semaphore.acquire(blocking=False):
+        sem = self._semaphore()
+        if not sem.acquire(blocking=False):
             return None
         try:
-            slot = self._grab_file()
+            slot = self._grab_file(sem)
         except BaseException:
-            self._semaphore.release()
+            sem.release()
             raise
         if slot is None:
-            self._semaphore.release()
+            sem.release()
         return slot
 
     def acquire(self, timeout: float | None = None) -> Slot:
         """Block (polling the files of other processes) until a slot is free."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        if not self._semaphore.acquire(timeout=timeout):
+        sem = self._semaphore()
+        if not sem.acquire(timeout=timeout):
             raise SlotTimeoutError(f"no docker slot free within {timeout} s")
         delay = _POLL_MIN
         try:
             while True:
-                slot = self._grab_file()
+                slot = self._grab_file(sem)
                 if slot is not None:
                     return slot
                 if deadline is not None and time.monotonic() >= deadline:
@@ -115,14 +139,15 @@ class Limiter:
                 time.sleep(delay)
                 delay = min(delay * 2, _POLL_MAX)
         except BaseException:
-            self._semaphore.release()
+            sem.release()
             raise
 
     def reserve_start(self, *, blocking: bool = True) -> float | None:
         """Seconds to wait before starting (0 without spacing); None when busy and not blocking."""
         if self.min_interval <= 0:
             return 0.0
-        if not self._interval_lock.acquire(blocking=blocking):
+        thread_lock = self._interval_lock()
+        if not thread_lock.acquire(blocking=blocking):
             return None
         try:
             self._ensure_dir()
@@ -139,7 +164,7 @@ class Limiter:
             finally:
                 os.close(fd)
         finally:
-            self._interval_lock.release()
+            thread_lock.release()
 
     def _reserve(self, fd: int) -> float:
         os.lseek(fd, 0, os.SEEK_SET)
