@@ -17,8 +17,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from ._executor import Call, DockerExecutor, Outcome, _callable_name
+from ._argv import is_unavailable
+from ._executor import DockerExecutor, callable_name
 from ._limiter import Slot
+from ._plan import Call, Outcome, noop, plan_stop, plan_stop_and_remove, plan_volume_rm
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -162,14 +164,14 @@ class AsyncDockerExecutor:
         **subprocess_kwargs: Any,
     ) -> subprocess.CompletedProcess[Any]:
         ex = self.executor
-        stop, rm = ex._plan_stop_and_remove(
-            containers, timeout, volumes, global_args, subprocess_kwargs
+        stop, rm = plan_stop_and_remove(
+            ex.settings, containers, timeout, volumes, global_args, subprocess_kwargs
         )
         if rm is None:
-            return ex._noop(stop.argv, subprocess_kwargs)
+            return noop(stop.argv, subprocess_kwargs)
         check = bool(subprocess_kwargs.get("check"))
         stopped = await self._execute(stop)
-        if stopped.result.returncode != 0 and _unavailable(stopped.error):
+        if stopped.result.returncode != 0 and is_unavailable(stopped.error):
             return ex.finish(stop, stopped, check=check)
         return ex.finish(rm, await self._execute(rm), check=check, missing_ok=missing_ok)
 
@@ -182,9 +184,11 @@ class AsyncDockerExecutor:
         **subprocess_kwargs: Any,
     ) -> subprocess.CompletedProcess[Any]:
         ex = self.executor
-        call = ex._plan_stop(containers, timeout, global_args, subprocess_kwargs)
-        if call.argv[-1] == "--":
-            return ex._noop(call.argv, subprocess_kwargs)
+        call, any_names = plan_stop(
+            ex.settings, containers, timeout, global_args, subprocess_kwargs
+        )
+        if not any_names:
+            return noop(call.argv, subprocess_kwargs)
         check = bool(subprocess_kwargs.get("check"))
         return ex.finish(call, await self._execute(call), check=check, missing_ok=missing_ok)
 
@@ -196,9 +200,9 @@ class AsyncDockerExecutor:
         **subprocess_kwargs: Any,
     ) -> subprocess.CompletedProcess[Any]:
         ex = self.executor
-        call = ex._plan_volume_rm(volumes, global_args, subprocess_kwargs)
-        if call.argv[-1] == "--":
-            return ex._noop(call.argv, subprocess_kwargs)
+        call, any_names = plan_volume_rm(ex.settings, volumes, global_args, subprocess_kwargs)
+        if not any_names:
+            return noop(call.argv, subprocess_kwargs)
         check = bool(subprocess_kwargs.get("check"))
         outcome = await self._execute(call)
         return ex.finish(call, outcome, check=check, missing_ok=missing_ok, volume=True)
@@ -208,7 +212,7 @@ class AsyncDockerExecutor:
         ex = self.executor
         slot, wait = await self.acquire()
         ts, t0 = time.time(), time.monotonic()
-        name = _callable_name(fn)
+        name = callable_name(fn)
         if inspect.iscoroutinefunction(fn):
             error: str | None = None
             try:
@@ -240,9 +244,3 @@ class AsyncDockerExecutor:
                 )  # fmt: skip
 
         return await asyncio.get_running_loop().run_in_executor(self._threads(), in_thread)
-
-
-def _unavailable(error: str) -> bool:
-    from ._argv import is_unavailable
-
-    return is_unavailable(error)

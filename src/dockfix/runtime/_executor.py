@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 import time
 
@@ -13,6 +12,7 @@ from ._audit import AuditLog
 from ._config import Settings
 from ._errors import DockerCommandError, DockerUnavailableError, ForceRefusedError
 from ._limiter import Limiter, Slot
+from ._plan import Call, Outcome, noop, plan_stop, plan_stop_and_remove, plan_volume_rm
 
 TYPE_CHECKING = False  # typing is not imported at run time (import cost)
 if TYPE_CHECKING:
@@ -22,120 +22,6 @@ if TYPE_CHECKING:
     from ._aio import AsyncDockerExecutor
 
     T = TypeVar("T")
-
-# Short, non-interactive commands: when the caller does not capture stderr, the executor captures
-# it (and copies it to sys.stderr afterwards) so that transient daemon errors can be retried.
-_INTERCEPT_OPS = frozenset(
-    {
-        "rm", "container rm", "container remove", "stop", "container stop", "kill",
-        "container kill", "volume rm", "volume remove", "network rm", "network remove", "rmi",
-        "image rm", "image remove", "ps", "container ls", "container list", "inspect",
-        "container inspect", "volume inspect", "volume ls", "volume create", "network create",
-        "network ls", "image inspect", "images", "version", "info", "create", "container create",
-        "start", "container start", "restart", "pause", "unpause", "wait", "container wait",
-        "rename", "tag",
-    }
-)  # fmt: skip
-_OUTPUT_KEYS = frozenset(
-    {"stdout", "stderr", "capture_output", "input", "stdin", "text", "encoding", "errors",
-     "universal_newlines", "check", "timeout"}
-)  # fmt: skip
-
-
-class Call:
-    """One planned docker command: argv, keyword arguments and how its errors can be read."""
-
-    __slots__ = ("args", "argv", "error_source", "intercepted", "kwargs", "op", "stderr_target")
-
-    def __init__(
-        self,
-        args: Any,
-        argv: list[str],
-        op: str,
-        kwargs: dict[str, Any],
-        *,
-        always_read: bool = False,
-    ) -> None:
-        self.args = args
-        self.argv = argv
-        self.op = op
-        self.kwargs = kwargs
-        self.intercepted = False
-        self.error_source = ""  # "stderr", "stdout" (merged) or "" (not visible: no retries)
-        stderr = kwargs.get("stderr")
-        self.stderr_target = stderr  # where intercepted stderr goes afterwards
-        if kwargs.get("capture_output") or stderr == subprocess.PIPE:
-            self.error_source = "stderr"
-        elif stderr == subprocess.STDOUT and kwargs.get("stdout") == subprocess.PIPE:
-            self.error_source = "stdout"
-        elif stderr != subprocess.STDOUT and (always_read or op in _INTERCEPT_OPS):
-            kwargs["stderr"] = subprocess.PIPE
-            self.intercepted = True
-            self.error_source = "stderr"
-
-    def hand_back(self, text: str) -> None:
-        """Deliver intercepted stderr where the caller's ``stderr`` argument pointed."""
-        target = self.stderr_target
-        if not text or target == subprocess.DEVNULL:
-            return
-        if target is None:
-            sys.stderr.write(text)
-            sys.stderr.flush()
-        elif isinstance(target, int):
-            os.write(target, text.encode("utf-8", "replace"))
-        else:
-            try:
-                target.write(text)
-            except TypeError:
-                target.write(text.encode("utf-8", "replace"))
-            target.flush()
-
-    def error_text(self, result: subprocess.CompletedProcess[Any]) -> str:
-        if not self.error_source:
-            return ""
-        raw = getattr(result, self.error_source)
-        if raw is None:
-            return ""
-        return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-
-
-class Outcome:
-    """The last attempt's result, its error text and how many attempts were made."""
-
-    __slots__ = ("attempts", "error", "result")
-
-    def __init__(self, result: subprocess.CompletedProcess[Any], error: str, attempts: int):
-        self.result = result
-        self.error = error
-        self.attempts = attempts
-
-
-def _validate_names(items: tuple[Any, ...], what: str, method: str) -> list[str]:
-    names = []
-    for item in items:
-        if isinstance(item, (list, tuple, set, frozenset)):
-            raise TypeError(
-                f"{method}() takes {what} names as separate arguments: "
-                f"{method}(*names), not {method}({type(item).__name__})"
-            )
-        if not isinstance(item, str):
-            raise TypeError(f"{what} name must be a str, not {type(item).__name__}: {item!r}")
-        if not item.strip():
-            raise ValueError(f"empty {what} name: {item!r}")
-        if item.startswith("-"):
-            raise ValueError(f"{what} name {item!r} begins with '-': it would be read as a flag")
-        names.append(item)
-    return names
-
-
-def _validate_global_args(global_args: Iterable[str]) -> list[str]:
-    if isinstance(global_args, (str, bytes)):
-        raise TypeError("global_args must be a sequence of strings, e.g. ('-H', 'tcp://host')")
-    out = list(global_args)
-    for arg in out:
-        if not isinstance(arg, str):
-            raise TypeError(f"global_args items must be str, not {type(arg).__name__}")
-    return out
 
 
 def _jitter() -> float:
@@ -264,11 +150,11 @@ class DockerExecutor:
         Returns the removal's CompletedProcess. With ``missing_ok`` a container that is already
         gone counts as removed (return code 0). No containers: nothing runs, return code 0.
         """
-        stop, rm = self._plan_stop_and_remove(
-            containers, timeout, volumes, global_args, subprocess_kwargs
+        stop, rm = plan_stop_and_remove(
+            self.settings, containers, timeout, volumes, global_args, subprocess_kwargs
         )
         if rm is None:
-            return self._noop(stop.argv, subprocess_kwargs)
+            return noop(stop.argv, subprocess_kwargs)
         stopped = self._execute(stop)
         if stopped.result.returncode != 0 and _argv.is_unavailable(stopped.error):
             return self.finish(stop, stopped, check=bool(subprocess_kwargs.get("check")))
@@ -285,9 +171,11 @@ class DockerExecutor:
         **subprocess_kwargs: Any,
     ) -> subprocess.CompletedProcess[Any]:
         """``docker stop -t TIMEOUT``: SIGTERM, KILL after the grace period. Use it for kill."""
-        call = self._plan_stop(containers, timeout, global_args, subprocess_kwargs)
-        if not call.argv[-1:] or call.argv[-1] == "--":
-            return self._noop(call.argv, subprocess_kwargs)
+        call, any_names = plan_stop(
+            self.settings, containers, timeout, global_args, subprocess_kwargs
+        )
+        if not any_names:
+            return noop(call.argv, subprocess_kwargs)
         check = bool(subprocess_kwargs.get("check"))
         return self.finish(call, self._execute(call), check=check, missing_ok=missing_ok)
 
@@ -299,9 +187,9 @@ class DockerExecutor:
         **subprocess_kwargs: Any,
     ) -> subprocess.CompletedProcess[Any]:
         """``docker volume rm`` without force; a missing volume is success with ``missing_ok``."""
-        call = self._plan_volume_rm(volumes, global_args, subprocess_kwargs)
-        if call.argv[-1] == "--":
-            return self._noop(call.argv, subprocess_kwargs)
+        call, any_names = plan_volume_rm(self.settings, volumes, global_args, subprocess_kwargs)
+        if not any_names:
+            return noop(call.argv, subprocess_kwargs)
         check = bool(subprocess_kwargs.get("check"))
         return self.finish(
             call, self._execute(call), check=check, missing_ok=missing_ok, volume=True
@@ -323,7 +211,7 @@ class DockerExecutor:
         finally:
             slot.release()
             audit.record(
-                op="callable", argv=[_callable_name(fn)], ts=ts, wait=wait,
+                op="callable", argv=[callable_name(fn)], ts=ts, wait=wait,
                 duration=time.monotonic() - t0, returncode=None, attempt=1,
                 slot=slot.number, error=error,
             )  # fmt: skip
@@ -356,70 +244,6 @@ class DockerExecutor:
                 )  # fmt: skip
                 raise ForceRefusedError(message, argv, safe)
         return Call(args, argv, _argv.split_command(argv)[0], dict(kwargs))
-
-    def _grace(self, timeout: float | None) -> int:
-        if timeout is None:
-            return self.settings.stop_timeout
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0:
-            raise ValueError(f"stop timeout must be a number of seconds >= 0, not {timeout!r}")
-        return int(-(-timeout // 1))  # whole seconds, rounded up
-
-    def _base(self, global_args: Iterable[str]) -> list[str]:
-        return [self.settings.docker, *_validate_global_args(global_args)]
-
-    def _plan_stop(
-        self,
-        containers: tuple[Any, ...],
-        timeout: float | None,
-        global_args: Iterable[str],
-        kwargs: dict[str, Any],
-    ) -> Call:
-        names = _validate_names(containers, "container", "stop")
-        grace = self._grace(timeout)
-        argv = [*self._base(global_args), "stop", "-t", str(grace), "--", *names]
-        kwargs = {k: v for k, v in kwargs.items() if k != "check"}
-        kwargs["timeout"] = grace + self.settings.stop_margin
-        return Call(argv, argv, "stop", kwargs, always_read=True)
-
-    def _plan_stop_and_remove(
-        self,
-        containers: tuple[Any, ...],
-        timeout: float | None,
-        volumes: bool,
-        global_args: Iterable[str],
-        kwargs: dict[str, Any],
-    ) -> tuple[Call, Call | None]:
-        names = _validate_names(containers, "container", "stop_and_remove")
-        grace = self._grace(timeout)
-        base = self._base(global_args)
-        quiet = {k: v for k, v in kwargs.items() if k not in _OUTPUT_KEYS}
-        quiet.update(stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        quiet["timeout"] = grace + self.settings.stop_margin
-        stop_argv = [*base, "stop", "-t", str(grace), "--", *names]
-        stop = Call(stop_argv, stop_argv, "stop", quiet)
-        if not names:
-            return stop, None
-        rm_argv = [*base, "rm", *(["-v"] if volumes else []), "--", *names]
-        rm_kwargs = {k: v for k, v in kwargs.items() if k != "check"}
-        rm_kwargs["timeout"] = self.settings.command_timeout
-        return stop, Call(rm_argv, rm_argv, "rm", rm_kwargs, always_read=True)
-
-    def _plan_volume_rm(
-        self, volumes: tuple[Any, ...], global_args: Iterable[str], kwargs: dict[str, Any]
-    ) -> Call:
-        names = _validate_names(volumes, "volume", "remove_volumes")
-        argv = [*self._base(global_args), "volume", "rm", "--", *names]
-        kwargs = {k: v for k, v in kwargs.items() if k != "check"}
-        kwargs["timeout"] = self.settings.command_timeout
-        return Call(argv, argv, "volume rm", kwargs, always_read=True)
-
-    @staticmethod
-    def _noop(argv: list[str], kwargs: dict[str, Any]) -> subprocess.CompletedProcess[Any]:
-        text = any(kwargs.get(k) for k in ("text", "universal_newlines", "encoding", "errors"))
-        empty: Any = "" if text else b""
-        out = empty if kwargs.get("capture_output") or kwargs.get("stdout") == -1 else None
-        err = empty if kwargs.get("capture_output") or kwargs.get("stderr") == -1 else None
-        return subprocess.CompletedProcess(argv, 0, out, err)
 
     # ---- execution -----------------------------------------------------------------------
 
@@ -513,7 +337,7 @@ class DockerExecutor:
         return result
 
 
-def _callable_name(fn: Callable[..., Any]) -> str:
+def callable_name(fn: Callable[..., Any]) -> str:
     name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
     module = getattr(fn, "__module__", None)
     return f"{module}.{name}" if module else str(name)
