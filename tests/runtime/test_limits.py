@@ -288,3 +288,25 @@ def test_run_limited_holds_a_slot(tmp_path: Path) -> None:
         ex.run_limited(lambda: 1 / 0)
     assert "ZeroDivisionError" in audit_records(tmp_path / "audit.jsonl")[-1]["error"]
     assert os.path.isdir(tmp_path / "locks")
+
+
+def test_a_program_that_cannot_start_releases_its_slot(tmp_path: Path) -> None:
+    missing = str(tmp_path / "no-such-dir" / "docker")
+    ex = make(tmp_path, missing, max_concurrent=1)
+    for _ in range(3):
+        with pytest.raises(FileNotFoundError):
+            ex.run([missing, "ps"])
+
+    async def main() -> None:
+        with pytest.raises(FileNotFoundError):
+            await ex.aio.create_subprocess_exec(missing, "ps")
+        with pytest.raises(FileNotFoundError):
+            await ex.aio.run([missing, "ps"])
+
+    asyncio.run(main())
+    records = audit_records(tmp_path / "audit.jsonl")
+    assert len(records) == 5
+    assert all(r["returncode"] is None and "FileNotFoundError" in r["error"] for r in records)
+    slot = ex.limiter.try_acquire()
+    assert slot is not None
+    slot.release()
