@@ -141,7 +141,7 @@ def test_slot_timeout(tmp_path: Path) -> None:
 def test_min_interval_spaces_starts_across_processes(tmp_path: Path) -> None:
     trace = tmp_path / "trace"
     docker = fake_docker(tmp_path / "bin", trace, "true")
-    interval = 0.15
+    interval = 0.3
     env = child_env(
         DOCKFIX_LOCK_DIR=str(tmp_path / "locks"),
         DOCKFIX_MIN_INTERVAL=str(interval),
@@ -158,16 +158,16 @@ def test_min_interval_spaces_starts_across_processes(tmp_path: Path) -> None:
     starts = sorted(r["ts"] for r in audit_records(tmp_path / "audit.jsonl"))
     assert len(starts) == 8
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= interval * 0.6, gaps
+    assert min(gaps) >= interval * 0.5, gaps  # a start may run late, never early
     assert starts[-1] - starts[0] >= 7 * interval * 0.95
     traced = sorted(ts for ts, d in trace_events(trace) if d == 1)
     assert traced[-1] - traced[0] >= 7 * interval * 0.9
 
 
-def test_asyncio_respects_the_limit_without_blocking_the_loop(
-    tmp_path: Path, fake: tuple[str, Path]
-) -> None:
-    docker, trace = fake
+def test_asyncio_respects_the_limit_without_blocking_the_loop(tmp_path: Path) -> None:
+    # Each process takes 0.3 s: a loop blocked while waiting for a slot would miss ticks that long.
+    trace = tmp_path / "trace"
+    docker = fake_docker(tmp_path / "bin", trace, "sleep 0.3")
     ex = make(tmp_path, docker, max_concurrent=2)
     gaps: list[float] = []
 
@@ -182,20 +182,20 @@ def test_asyncio_respects_the_limit_without_blocking_the_loop(
     async def main() -> list[int]:
         stop = asyncio.Event()
         tick = asyncio.ensure_future(ticker(stop))
-        codes = await asyncio.gather(*(ex.aio.call([docker, "ps"]) for _ in range(8)))
+        codes = await asyncio.gather(*(ex.aio.call([docker, "ps"]) for _ in range(6)))
         stop.set()
         await tick
         return codes
 
     # sync threads compete for the same slots meanwhile
-    threads = [threading.Thread(target=ex.run, args=([docker, "ps"],)) for _ in range(4)]
+    threads = [threading.Thread(target=ex.run, args=([docker, "ps"],)) for _ in range(2)]
     for t in threads:
         t.start()
-    assert asyncio.run(main()) == [0] * 8
+    assert asyncio.run(main()) == [0] * 6
     for t in threads:
         t.join()
     assert trace_peak(trace) == 2
-    assert max(gaps) < 0.08, "the event loop was blocked"
+    assert max(gaps) < 0.2, "the event loop was blocked"
 
 
 def test_async_create_subprocess_exec_holds_a_slot_until_exit(
