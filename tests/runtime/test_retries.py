@@ -116,6 +116,14 @@ def test_permanent_errors_are_not_retried(tmp_path: Path) -> None:
     ex = make(tmp_path, docker)
     assert ex.call([docker, "ps"], stderr=subprocess.PIPE) == 1
     assert len(audit_records(tmp_path / "audit.jsonl")) == 1
+    with pytest.raises(DockerUnavailableError, match="permission denied") as info:
+        ex.check_call([docker, "ps"], stderr=subprocess.PIPE)
+    assert info.value.attempts == 1
+    docker = failing_then_ok(tmp_path / "bin2", tmp_path / "trace2", "Error: bad flag", 99)
+    with pytest.raises(DockerCommandError) as failed:
+        ex.check_call([docker, "ps"], stderr=subprocess.PIPE)
+    assert type(failed.value) is DockerCommandError
+    assert failed.value.attempts == 1
 
 
 @pytest.mark.parametrize(

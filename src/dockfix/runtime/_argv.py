@@ -180,15 +180,20 @@ _MISSING_CONTAINER = ("no such container", "no container with name or id")
 _MISSING_VOLUME = ("no such volume", "no volume with name")
 
 
+# The daemon cannot be used, and retrying will not change that.
+_FORBIDDEN = ("permission denied while trying to connect",)
+
+
 def is_unavailable(error: str) -> bool:
+    """The daemon could not be reached (or not by this user): ``DockerUnavailableError``."""
     low = error.lower()
-    return any(text in low for text in _UNAVAILABLE)
+    return any(text in low for text in _UNAVAILABLE) or any(text in low for text in _FORBIDDEN)
 
 
 def is_transient(error: str) -> bool:
     """Worth retrying: the daemon was unreachable, or a concurrent removal is still running."""
     low = error.lower()
-    return is_unavailable(low) or any(text in low for text in _IN_PROGRESS)
+    return any(text in low for text in _UNAVAILABLE) or any(text in low for text in _IN_PROGRESS)
 
 
 def only_missing(error: str, *, volume: bool = False) -> bool:
