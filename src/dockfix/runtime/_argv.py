@@ -50,6 +50,7 @@ _MANAGEMENT = frozenset(
 _RM_OPS = frozenset({"rm", "container rm", "container remove"})
 _KILL_OPS = frozenset({"kill", "container kill"})
 _VOLUME_RM_OPS = frozenset({"volume rm", "volume remove"})
+_STOP_OPS = frozenset({"stop", "container stop", "restart", "container restart"})
 _FALSE = frozenset({"false", "0", "f"})
 _KILL_SIGNALS = frozenset({"KILL", "9"})
 
@@ -116,9 +117,9 @@ def _has_force(args: list[str]) -> bool:
     return False
 
 
-def _kill_signal(args: list[str]) -> str:
-    """The signal ``docker kill`` would send (``KILL`` by default), normalised."""
-    signal = "KILL"
+def _kill_signal(args: list[str], default: str = "KILL") -> str:
+    """The signal given with ``-s``/``--signal`` (``default`` without one), normalised."""
+    signal = default
     i = 0
     while i < len(args):
         tok = args[i]
@@ -154,6 +155,13 @@ def refusal(argv: list[str]) -> tuple[str, str] | None:
         return (
             f"refusing `{shown}`: docker kill sends SIGKILL (the default signal), with no graceful "
             "stop. Use docker_executor.stop(*containers) (SIGTERM, then KILL after the timeout), "
+            "or create DockerExecutor(allow_force=True) to allow it.",
+            "stop",
+        )
+    if op in _STOP_OPS and _kill_signal(args, default="") in _KILL_SIGNALS:
+        return (
+            f"refusing `{shown}`: a stop with --signal KILL is a kill, with no graceful stop. "
+            "Use docker_executor.stop(*containers) (SIGTERM, then KILL after the timeout), "
             "or create DockerExecutor(allow_force=True) to allow it.",
             "stop",
         )
