@@ -220,9 +220,11 @@ def machine() -> str:
         pass
     client = docker("version", "--format", "{{.Client.Version}}", check=False).stdout.strip()
     server = docker("version", "--format", "{{.Server.Version}}", check=False).stdout.strip()
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
     return (
         f"{platform.system()} {platform.release()}, {os.cpu_count()} CPUs ({cpu}), "
-        f"Python {platform.python_version()}, docker CLI {client}, daemon {server}"
+        f"Python {platform.python_version()}, docker CLI {client}, daemon {server}; "
+        f"load average at the end {load}"
     )
 
 

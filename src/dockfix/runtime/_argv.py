@@ -140,9 +140,14 @@ def _kill_signal(args: list[str], default: str = "KILL") -> str:
     return signal[3:] if signal.startswith("SIG") else signal
 
 
-def refusal(argv: list[str]) -> tuple[str, str] | None:
-    """Why ``argv`` must be refused and the safe method to use instead, or None when it is safe."""
-    op, args = split_command(argv)
+def refusal(
+    argv: list[str], command: tuple[str, list[str]] | None = None
+) -> tuple[str, str] | None:
+    """Why ``argv`` must be refused and the safe method to use instead, or None when it is safe.
+
+    ``command`` is ``split_command(argv)`` when the caller already has it.
+    """
+    op, args = command if command is not None else split_command(argv)
     shown = " ".join(argv)
     if op in _RM_OPS and _has_force(args):
         return (

@@ -233,17 +233,17 @@ class DockerExecutor:
             raise TypeError(f"argv items must be str, bytes or path-like: {args!r}") from None
         if not argv:
             raise ValueError("empty argv")
+        command = _argv.split_command(argv)
         if not settings.allow_force and _argv.program_is_docker(argv[0], settings.docker):
-            refused = _argv.refusal(argv)
+            refused = _argv.refusal(argv, command)
             if refused is not None:
                 message, safe = refused
                 audit.record(
-                    op=_argv.split_command(argv)[0], argv=argv, ts=time.time(), wait=0.0,
-                    duration=0.0, returncode=None, attempt=0, slot=None, error=message,
-                    refused=True,
+                    op=command[0], argv=argv, ts=time.time(), wait=0.0, duration=0.0,
+                    returncode=None, attempt=0, slot=None, error=message, refused=True,
                 )  # fmt: skip
                 raise ForceRefusedError(message, argv, safe)
-        return Call(args, argv, _argv.split_command(argv)[0], dict(kwargs))
+        return Call(args, argv, command[0], dict(kwargs))
 
     # ---- execution -----------------------------------------------------------------------
 
