@@ -7,7 +7,13 @@ from typing import Optional
 from dockfix.engine._argv import Token
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
-from dockfix.rules._common import KILL_VALUE_FLAGS, flags_for, kill_signal, safe_method_fix
+from dockfix.rules._common import (
+    KILL_VALUE_FLAGS,
+    flags_for,
+    kill_signal,
+    safe_method_fix,
+    why_not_fixable,
+)
 
 _HEAD = "import subprocess\n\n\n"
 
@@ -57,6 +63,9 @@ class KillContainer(Rule):
             return Verdict(message, reason=f"the signal comes from `{signal.text}`")
         if signal != "KILL":
             return None
+        early = why_not_fixable(call)
+        if early is not None:
+            return Verdict(message, reason=early)
         if flags.problem is not None:
             return Verdict(message, reason=f"the kill flags cannot be read: {flags.problem}")
         if not flags.operands:

@@ -6,7 +6,7 @@ from typing import Optional
 
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
-from dockfix.rules._common import FORCE_FLAGS, flags_for, forced, safe_method_fix
+from dockfix.rules._common import FORCE_FLAGS, flags_for, forced, safe_method_fix, why_not_fixable
 
 _HEAD = "import subprocess\n\n\n"
 
@@ -49,6 +49,9 @@ class ForceRemoveVolume(Rule):
         if cmd is None or flags is None or not forced(flags, cmd):
             return None
         message = "`docker volume rm -f` bypasses the limiter; use remove_volumes()"
+        early = why_not_fixable(call)
+        if early is not None:
+            return Verdict(message, reason=early)
         if flags.problem is not None:
             return Verdict(message, reason=f"the flags cannot be read: {flags.problem}")
         if not flags.operands:
