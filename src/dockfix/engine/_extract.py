@@ -162,8 +162,7 @@ def _string_text(node: cst.BaseExpression, allow_f: bool = True) -> Optional[str
         return None
     if isinstance(node, cst.FormattedString):
         return "".join(
-            p.value if isinstance(p, cst.FormattedStringText) else _PLACEHOLDER
-            for p in node.parts
+            p.value if isinstance(p, cst.FormattedStringText) else _PLACEHOLDER for p in node.parts
         )
     if isinstance(node, cst.BinaryOperation):
         left = _string_text(node.left)
