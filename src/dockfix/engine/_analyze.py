@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from typing import Callable, Optional, Union
@@ -76,8 +77,33 @@ def _transform(
     if AddImportsVisitor.CONTEXT_KEY in context.scratch:
         tree = AddImportsVisitor(context).transform_module(tree)
     if RemoveImportsVisitor.CONTEXT_KEY in context.scratch:
-        tree = RemoveImportsVisitor(context).transform_module(tree)
+        before = tree
+        tree = _keep_spacing(before, RemoveImportsVisitor(context).transform_module(tree))
     return tree
+
+
+def _keep_spacing(before: cst.Module, after: cst.Module) -> cst.Module:
+    """A removed import's blank lines (the gap between import groups) go to the next line."""
+
+    def key(stmt: cst.CSTNode) -> str:
+        if isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            stmt = stmt.with_changes(leading_lines=())
+        return before.code_for_node(stmt)
+
+    old = [key(s) for s in before.body]
+    new = [key(s) for s in after.body]
+    body = list(after.body)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, _i2, j1, _j2 in matcher.get_opcodes():
+        if tag != "delete" or j1 == 0 or j1 >= len(body):
+            continue
+        removed, following = before.body[i1], body[j1]
+        if not isinstance(removed, cst.SimpleStatementLine) or not removed.leading_lines:
+            continue
+        statement = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+        if isinstance(following, statement) and not following.leading_lines:
+            body[j1] = following.with_changes(leading_lines=removed.leading_lines)
+    return after.with_changes(body=body)
 
 
 def _no_new_leading_blank(before: cst.Module, after: cst.Module) -> cst.Module:

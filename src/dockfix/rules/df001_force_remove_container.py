@@ -322,7 +322,7 @@ class ForceRemoveContainer(Rule):
             from dockfix.runtime import docker_executor
 
 
-            docker_executor.stop_and_remove(name, check=True).returncode
+            docker_executor.stop_and_remove(name, check=True)
             """,
         ),
         Invalid(

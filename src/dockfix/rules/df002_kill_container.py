@@ -212,7 +212,7 @@ class KillContainer(Rule):
             from dockfix.runtime import docker_executor
 
 
-            docker_executor.stop(*names, check=True).returncode
+            docker_executor.stop(*names, check=True)
             """,
         ),
         Invalid(

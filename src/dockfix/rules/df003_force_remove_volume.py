@@ -114,7 +114,7 @@ class ForceRemoveVolume(Rule):
             from dockfix.runtime import docker_executor
 
 
-            docker_executor.remove_volumes(v, check=True).returncode
+            docker_executor.remove_volumes(v, check=True)
             """,
         ),
         Invalid(
