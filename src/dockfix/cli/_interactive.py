@@ -75,7 +75,10 @@ def review(request: Request) -> int:
         follow_symlinks=request.follow_symlinks,
     )
     for problem in found.problems:
-        report.problem(problem.path, problem.message)
+        if problem.fatal:
+            report.problem(problem.path, problem.message)
+        else:
+            err.print(Text(f"{problem.path}: warning: {problem.message}"))
     session = _Session(console=_console.stdout(), ask=_read_answer)
     for path in found.files:
         if session.quit:

@@ -89,6 +89,8 @@ def _run_stdin(request: Request, config: Config, report: Report, printer: _Print
     name = request.stdin_filename or "-"
     task = _task(request, config, name)
     outcome = analyze_bytes(data, dataclasses.replace(task, keep_source=True))
+    if request.mode is Mode.WRITE and outcome.diff_pending:
+        outcome = dataclasses.replace(outcome, written=True)
     report.add(outcome)
     if request.mode is Mode.WRITE:
         # The fixed code (or, on error, the input unchanged) so a pipe never loses code.
@@ -109,8 +111,11 @@ def _run_files(request: Request, config: Config, report: Report, printer: _Print
         follow_symlinks=request.follow_symlinks,
     )
     for problem in found.problems:
-        report.problem(problem.path, problem.message)
-        printer.message(problem.path, problem.message)
+        if problem.fatal:
+            report.problem(problem.path, problem.message)
+        else:
+            report.warnings.append((problem.path, problem.message))
+        printer.message(problem.path, problem.message, fatal=problem.fatal)
     tasks = [_task(request, config, path) for path in found.files]
     with _progress(len(tasks)) as (advance, deferred):
         held: list[FileOutcome] = []
@@ -152,11 +157,14 @@ class _Printer:
         self.out = _console.stdout()
         self.err = _console.stderr()
 
-    def message(self, path: str, message: str) -> None:
+    def message(self, path: str, message: str, *, fatal: bool = True) -> None:
         from rich.text import Text
 
         line = Text(f"{path}: ")
-        line.append("error: ", style="bold red")
+        if fatal:
+            line.append("error: ", style="bold red")
+        else:
+            line.append("warning: ", style="bold yellow")
         line.append(message)
         self.err.print(line)
 

@@ -49,6 +49,7 @@ class Problem:
 
     path: str
     message: str
+    fatal: bool = True  # an error (exit 2); otherwise a warning that does not fail the run
 
 
 @dataclass
@@ -148,7 +149,7 @@ class _Walker:
             if os.path.islink(path):
                 problem = self._symlink_problem(path, tree)
                 if problem:
-                    found.problems.append(Problem(display, problem))
+                    found.problems.append(Problem(display, problem, fatal=False))
                     continue
             found.files.append(display)
 

@@ -68,6 +68,7 @@ class Report:
     exit_zero: bool = False
     outcomes: list[FileOutcome] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # do not fail the run
 
     def add(self, outcome: FileOutcome) -> None:
         self.outcomes.append(outcome)
