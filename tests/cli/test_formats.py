@@ -228,3 +228,13 @@ def test_line_replacements_rebuild_the_target() -> None:
     for rep in reversed(reps):
         lines[rep.start_line - 1 : rep.end_line - 1] = [rep.inserted]
     assert "".join(lines).encode() == after
+
+
+def test_sarif_uris_relative_to_the_checkout_or_absolute(tmp_path: Path) -> None:
+    write(tmp_path, "my pkg/a.py", THREE_RMS)
+    relative = json.loads(run_proc("check", "--format", "sarif", ".", cwd=tmp_path).stdout)
+    location = relative["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "my%20pkg/a.py", "uriBaseId": "%SRCROOT%"}
+    absolute = json.loads(run_proc("check", "--format", "sarif", str(tmp_path)).stdout)
+    location = absolute["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"].startswith("file:///")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from rich.text import Text
 
@@ -121,7 +124,10 @@ def _region(finding: Finding) -> dict[str, int]:
 
 
 def _location(path: str) -> dict[str, Any]:
-    return {"uri": path.replace("\\", "/"), "uriBaseId": "%SRCROOT%"}
+    """A relative path is relative to the checkout (``%SRCROOT%``); an absolute one a file URI."""
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path.replace("\\", "/")), "uriBaseId": "%SRCROOT%"}
 
 
 def _sarif_results(outcome: FileOutcome) -> list[dict[str, Any]]:
