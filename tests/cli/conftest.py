@@ -111,7 +111,11 @@ def run_proc(
 def run_app(*args: str, stdin: Optional[bytes] = None) -> Run:
     from dockfix.cli import app
 
-    result = CliRunner().invoke(app, list(args), input=stdin, catch_exceptions=False)
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]  # click < 8.2
+    except TypeError:
+        runner = CliRunner()  # click >= 8.2 always captures stderr apart
+    result = runner.invoke(app, list(args), input=stdin, catch_exceptions=False)
     return Run(result.exit_code, result.stdout, result.stderr)
 
 

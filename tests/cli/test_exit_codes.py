@@ -191,3 +191,9 @@ def test_rules_and_explain(run) -> None:
     unknown = run("explain", "XX999")
     assert unknown.code == 2
     assert "unknown rule" in unknown.stderr
+
+
+def test_stdin_cannot_be_mixed_with_paths(run, tmp_path: Path) -> None:
+    result = run("check", "-", str(tmp_path), stdin=b"")
+    assert result.code == 2
+    assert "stdin" in result.stderr

@@ -1,7 +1,7 @@
 """``dockfix check``: read-only; findings in text, JSON, SARIF or GitHub annotations."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: typer reads these annotations at run
+# time, and on Python 3.9 it only sees ``Annotated`` options when they are real objects.
 from typing import Annotated
 
 import typer

@@ -1,7 +1,7 @@
 """``dockfix fix``: apply every safe fix in place, show the diffs, or review one by one."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: typer reads these annotations at run
+# time, and on Python 3.9 it only sees ``Annotated`` options when they are real objects.
 from typing import Annotated
 
 import typer

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional  # noqa: UP035
 
 import typer
+
+# typer < 0.24 on Python 3.9 does not see ``list[str]`` (outside an annotation) as a list
+# and rejects a second path: these module-level aliases must spell it ``List[str]``.
+StrList = Optional[List[str]]  # noqa: UP006
 
 
 class Format(str, enum.Enum):
@@ -19,17 +23,17 @@ class Format(str, enum.Enum):
 
 
 Paths = Annotated[
-    Optional[list[str]],
+    StrList,
     typer.Argument(
         help="Files or folders to process (default: .). '-' reads stdin.", show_default=False
     ),
 ]
 Select = Annotated[
-    Optional[list[str]],
+    StrList,
     typer.Option("--select", help="Only these rule codes or prefixes (comma-separated)."),
 ]
 Ignore = Annotated[
-    Optional[list[str]],
+    StrList,
     typer.Option("--ignore", help="Skip these rule codes or prefixes (comma-separated)."),
 ]
 ConfigFile = Annotated[

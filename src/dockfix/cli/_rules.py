@@ -1,7 +1,7 @@
 """``dockfix rules`` and ``dockfix explain CODE``: the rule catalog, from the rules."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: typer reads these annotations at run
+# time, and on Python 3.9 it only sees ``Annotated`` options when they are real objects.
 import importlib
 import inspect
 from collections.abc import Sequence

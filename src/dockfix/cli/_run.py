@@ -60,6 +60,9 @@ def config_error(exc: ConfigError) -> int:
 
 def execute(request: Request) -> int:
     """Run ``check``/``fix`` (not interactive) and return the exit code."""
+    if "-" in request.paths and len(request.paths) > 1:
+        _console.stderr().print("dockfix: '-' (stdin) cannot be mixed with paths", markup=False)
+        return EXIT_ERROR
     try:
         config = load(request)
     except ConfigError as exc:
