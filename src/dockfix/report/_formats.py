@@ -96,7 +96,7 @@ def _rule_descriptors(codes: Iterable[str], names: dict[str, str]) -> list[dict[
         }
         if doc:
             rule["fullDescription"] = {"text": doc}
-            rule["help"] = {"text": doc}
+            rule["help"] = {"text": doc, "markdown": doc}
         rules.append(rule)
     return rules
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -38,7 +39,7 @@ def fix_summary(report: Report) -> RenderableType:
     per_rule = report.fixes_per_rule()
     left = report.remaining
     if per_rule or left:
-        table = Table(title=None, show_edge=False, pad_edge=False)
+        table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False)
         table.add_column("rule")
         table.add_column(verb.lower(), justify="right")
         table.add_column("left", justify="right")
