@@ -1,0 +1,269 @@
+"""``analyze``: one libcst pass that finds docker calls, asks the rules, applies accepted fixes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Callable, Optional, Union
+
+import libcst as cst
+from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import (
+    PositionProvider,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+    ScopeProvider,
+)
+
+from dockfix.engine._extract import ALL_APIS, Resolver, extract
+from dockfix.engine._prefilter import prefilter
+from dockfix.engine._rewrite import (
+    Target,
+    build_call,
+    build_statements,
+    count_comments,
+    kept_nodes,
+    parse_target,
+)
+from dockfix.engine._types import FileResult, Finding, Settings
+from dockfix.rules import ALL_RULES
+from dockfix.rules._base import CallExecutor, DockerCall, Rule, RunnerCalls, Verdict
+
+Accept = Callable[[Finding], bool]
+_IGNORE = re.compile(r"#\s*dockfix:\s*ignore(?:\[([^\]]*)\])?")
+
+
+def analyze(
+    source: bytes,
+    settings: Settings,
+    *,
+    path: str = "<stdin>",
+    accept: Optional[Accept] = None,
+) -> FileResult:
+    """Find dangerous docker calls in ``source`` and apply the accepted fixes. Never raises."""
+    try:
+        module = cst.parse_module(source)
+    except Exception as exc:
+        return FileResult(source, source, (), f"cannot parse {path}: {_first_line(exc)}")
+    if not prefilter(source, settings):
+        return FileResult(source=source, fixed=source)
+    try:
+        transformer = _Transformer(CodemodContext(filename=path), settings, accept)
+        fixed_module = transformer.transform_module(module)
+        findings = tuple(transformer.findings)
+        fixed = fixed_module.bytes if transformer.applied else source
+    except Exception as exc:
+        return FileResult(source, source, (), f"internal error on {path}: {exc!r}")
+    if fixed != source:
+        try:
+            cst.parse_module(fixed)
+        except Exception as exc:
+            error = f"the fix would not parse, file left unchanged: {_first_line(exc)}"
+            return FileResult(source, source, findings, error)
+    return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class _Transformer(VisitorBasedCodemodCommand):
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
+
+    def __init__(self, context: CodemodContext, settings: Settings, accept: Optional[Accept]):
+        super().__init__(context)
+        self.settings = settings
+        self.accept = accept
+        self.rules: list[Rule] = [r() for r in ALL_RULES if settings.enabled(r.CODE)]
+        self.target: Target = parse_target(settings.runner or settings.executor)
+        self.findings: list[Finding] = []
+        self.applied: list[tuple[str, int, int]] = []
+        self._bindings: dict[int, cst.BaseExpression] = {}
+        self._statement_calls: set[int] = set()
+        self._statement_lines: list[tuple[int, int]] = []
+        self._pending: dict[int, list[cst.BaseSmallStatement]] = {}
+        self._ignores: dict[int, Optional[frozenset[str]]] = {}
+        self._lines: list[str] = []
+        self._resolver = Resolver(self._code_for, self._binding, self._qualified)
+
+    # -- what extraction needs -------------------------------------------------------
+    def _code_for(self, node: cst.CSTNode) -> str:
+        return self._module.code_for_node(node)
+
+    def _qualified(self, node: cst.CSTNode) -> frozenset[str]:
+        names = self.get_metadata(QualifiedNameProvider, node, set())
+        return frozenset(q.name for q in names if q.source == QualifiedNameSource.IMPORT)
+
+    def _binding(self, name: cst.Name) -> Optional[cst.BaseExpression]:
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return None
+        assignments = list(scope[name.value])
+        if len(assignments) != 1:
+            return None
+        target = getattr(assignments[0], "node", None)
+        return self._bindings.get(id(target)) if target is not None else None
+
+    # -- traversal -------------------------------------------------------------------
+    def visit_Module(self, node: cst.Module) -> None:
+        self._module = node
+        text = node.code
+        if "dockfix" in text:
+            self._lines = text.splitlines()
+            self._ignores = _ignore_lines(self._lines)
+        for stmt in node.body:
+            if isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Assign):
+                        self.visit_Assign(small)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._bindings[id(node.targets[0].target)] = node.value
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        pos = self.get_metadata(PositionProvider, node)
+        self._statement_lines.append((pos.start.line, pos.end.line))
+        if len(node.body) == 1 and isinstance(node.body[0], cst.Expr):
+            value = node.body[0].value
+            if isinstance(value, cst.Await):
+                value = value.expression
+            self._statement_calls.add(id(value))
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]:
+        self._statement_lines.pop()
+        if len(updated_node.body) != 1 or not isinstance(updated_node.body[0], cst.Expr):
+            return updated_node
+        statements = self._pending.pop(id(updated_node.body[0].value), None)
+        if statements is None:
+            return updated_node
+        lines = [cst.SimpleStatementLine(body=[s]) for s in statements]
+        lines[0] = lines[0].with_changes(leading_lines=updated_node.leading_lines)
+        lines[-1] = lines[-1].with_changes(trailing_whitespace=updated_node.trailing_whitespace)
+        return cst.FlattenSentinel(lines)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        apis = self._qualified(original_node.func) & ALL_APIS
+        if not apis or not self.rules:
+            return updated_node
+        api = min(apis)
+        used = id(original_node) not in self._statement_calls
+        call = extract(original_node, api, self._resolver, result_used=used)
+        if call is None:
+            return updated_node
+        found = self._verdict(call)
+        if found is None:
+            return updated_node
+        rule, verdict = found
+        finding = self._finding(original_node, rule, verdict)
+        if finding is None:
+            return updated_node
+        self.findings.append(finding)
+        if not finding.fixable or (self.accept is not None and not self.accept(finding)):
+            return updated_node
+        self.applied.append(finding.key)
+        return self._apply(original_node, updated_node, call, verdict)
+
+    # -- rules, findings, fixes ------------------------------------------------------
+    def _verdict(self, call: DockerCall) -> Optional[tuple[Rule, Verdict]]:
+        for rule in self.rules:
+            verdict = rule.check(call, self.settings)
+            if verdict is not None:
+                return rule, verdict
+        return None
+
+    def _finding(self, node: cst.Call, rule: Rule, verdict: Verdict) -> Optional[Finding]:
+        pos = self.get_metadata(PositionProvider, node)
+        if self._suppressed(rule.CODE, pos.start.line, pos.end.line):
+            return None
+        reason = verdict.reason
+        fixable = verdict.fix is not None
+        if verdict.fix is not None:
+            kept = kept_nodes(node, verdict.fix)
+            if kept is not None and count_comments([node]) != count_comments(kept):
+                fixable = False
+                reason = "comments inside the call would be lost; rewrite it by hand"
+        return Finding(
+            code=rule.CODE,
+            name=rule.NAME,
+            message=verdict.message,
+            line=pos.start.line,
+            column=pos.start.column + 1,
+            end_line=pos.end.line,
+            end_column=pos.end.column + 1,
+            fixable=fixable,
+            fix_reason=None if fixable else (reason or "no safe fix"),
+        )
+
+    def _suppressed(self, code: str, start: int, end: int) -> bool:
+        if not self._ignores:
+            return False
+        if self._statement_lines:
+            start, end = min(start, self._statement_lines[-1][0]), self._statement_lines[-1][1]
+        lines = list(range(start, end + 1))
+        above = start - 1
+        if above >= 1 and self._lines[above - 1].lstrip().startswith("#"):
+            lines.append(above)
+        for line in lines:
+            if line in self._ignores:
+                codes = self._ignores[line]
+                if codes is None or code in codes:
+                    return True
+        return False
+
+    def _apply(
+        self, original: cst.Call, updated: cst.Call, call: DockerCall, verdict: Verdict
+    ) -> cst.BaseExpression:
+        fix = verdict.fix
+        assert fix is not None
+        target = self.target
+        if target.module is not None and target.obj is not None:
+            AddImportsVisitor.add_needed_import(self.context, target.module, target.obj)
+        self._schedule_removal(original, call)
+        if isinstance(fix, RunnerCalls):
+            self._pending[id(updated)] = build_statements(updated, fix, target)
+            return updated
+        pipe = "subprocess.PIPE"
+        if isinstance(fix, CallExecutor) and fix.needs_pipe:
+            pipe = self._pipe(original)
+        return build_call(updated, fix, target, pipe)
+
+    def _pipe(self, original: cst.Call) -> str:
+        func = original.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            return f"{func.value.value}.PIPE"
+        AddImportsVisitor.add_needed_import(self.context, "subprocess")
+        return "subprocess.PIPE"
+
+    def _schedule_removal(self, original: cst.Call, call: DockerCall) -> None:
+        module, _, obj = call.api.rpartition(".")
+        func = original.func
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            alias = func.value.value
+            asname = None if alias == module else alias
+            RemoveImportsVisitor.remove_unused_import(self.context, module, asname=asname)
+        elif isinstance(func, cst.Name):
+            asname = None if func.value == obj else func.value
+            RemoveImportsVisitor.remove_unused_import(self.context, module, obj, asname=asname)
+        if call.program_kind == "which":
+            RemoveImportsVisitor.remove_unused_import(self.context, "shutil")
+
+
+def _ignore_lines(lines: Sequence[str]) -> dict[int, Optional[frozenset[str]]]:
+    """Line number -> the codes ignored there (None: all codes)."""
+    found: dict[int, Optional[frozenset[str]]] = {}
+    for number, line in enumerate(lines, start=1):
+        if "dockfix" not in line:
+            continue
+        match = _IGNORE.search(line)
+        if match is None:
+            continue
+        codes = match.group(1)
+        found[number] = (
+            None if codes is None else frozenset(c.strip() for c in codes.split(",") if c.strip())
+        )
+    return found
