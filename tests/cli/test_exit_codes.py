@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dockfix.cli._process import SERIAL_BELOW
 from tests.cli.conftest import (
     BROKEN,
     CLEAN,
@@ -168,16 +169,17 @@ def test_quickstart_command() -> None:
 
 
 def test_many_files_in_parallel_match_serial(tmp_path: Path) -> None:
-    for n in range(40):
+    count = SERIAL_BELOW + 4  # enough for the process pool
+    for n in range(count):
         write(tmp_path, f"pkg/m{n:02}.py", FORCE_RM.format(n=n))
     serial = run_proc("check", "-j", "1", str(tmp_path))
-    parallel = run_proc("check", "-j", "4", str(tmp_path))
+    parallel = run_proc("check", "-j", "2", str(tmp_path))
     assert serial.code == parallel.code == 1
     assert serial.stdout == parallel.stdout
-    assert len(parallel.stdout.splitlines()) == 40
-    fixed = run_proc("fix", "-j", "4", str(tmp_path))
+    assert len(parallel.stdout.splitlines()) == count
+    fixed = run_proc("fix", "-j", "2", str(tmp_path))
     assert fixed.code == 0, fixed.stderr
-    assert "40 files changed" in fixed.stderr
+    assert f"{count} files changed" in fixed.stderr
     assert run_proc("check", str(tmp_path)).code == 0
 
 

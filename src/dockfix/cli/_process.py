@@ -136,6 +136,12 @@ def _slim(outcome: FileOutcome, task: Task) -> FileOutcome:
     return dataclasses.replace(outcome, source=b"", result=b"")
 
 
+def _preload() -> None:
+    """Import the engine (and libcst) once here, so forked workers inherit it."""
+    if sys.platform == "linux":
+        engine().analyze  # noqa: B018  (the attribute access is the lazy import)
+
+
 def _pool_context() -> multiprocessing.context.BaseContext:
     # fork is much cheaper to start than spawn, and nothing in the parent holds threads.
     if sys.platform == "linux":
@@ -154,6 +160,7 @@ def run_tasks(
     done = 0
     if workers > 1 and len(tasks) >= SERIAL_BELOW:
         chunk = max(1, min(MAX_CHUNK, len(tasks) // (workers * 4)))
+        _preload()
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
                 for outcome in pool.map(process_file, tasks, chunksize=chunk):
