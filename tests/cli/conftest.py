@@ -1,8 +1,5 @@
-"""Helpers for the CLI tests: run the real entry point in-process and as a subprocess.
-
-Until the codemod engine is merged, ``_fake_engine`` stands in for it (both in-process
-and in subprocesses); once ``dockfix.engine.analyze`` exists the real one is used.
-"""
+"""Helpers for the CLI tests: run the real entry point in-process and as a subprocess,
+on the real engine. The sample files are shapes every engine version must handle."""
 
 from __future__ import annotations
 
@@ -16,12 +13,7 @@ from typing import Optional
 import pytest
 from typer.testing import CliRunner
 
-import dockfix.engine
-from tests.cli import _fake_engine
-
 REPO = Path(__file__).resolve().parents[2]
-REAL_ENGINE = hasattr(dockfix.engine, "analyze")
-_fake_engine.install()
 
 FORCE_RM = """\
 import subprocess
@@ -71,16 +63,12 @@ def broken(:
 
 
 def dockfix_argv(*args: str) -> list[str]:
-    """``python -m dockfix ARGS``, with the stand-in engine while the real one is missing."""
-    if REAL_ENGINE:
-        return [sys.executable, "-m", "dockfix", *args]
-    boot = "import tests.cli._fake_engine as f; f.install(); from dockfix.cli import main; main()"
-    return [sys.executable, "-c", boot, *args]
+    """``python -m dockfix ARGS``."""
+    return [sys.executable, "-m", "dockfix", *args]
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(REPO), env.get("PYTHONPATH", "")])
     env.pop("FORCE_COLOR", None)
     env.update(extra)
     return env
