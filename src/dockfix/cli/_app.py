@@ -1,6 +1,7 @@
 """The typer application object and the global options."""
 
-from typing import Annotated
+# No ``from __future__ import annotations``: typer reads the annotations at run time.
+from typing import Annotated, Optional
 
 import typer
 
@@ -9,7 +10,7 @@ from dockfix import __version__
 app = typer.Typer(
     name="dockfix",
     help="Find and fix dangerous Docker calls in Python code.",
-    invoke_without_command=True,
+    no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -24,21 +25,17 @@ def _print_version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    ctx: typer.Context,
     version: Annotated[
-        bool,
+        Optional[bool],
         typer.Option(
             "--version",
             help="Print the version and exit.",
             callback=_print_version,
             is_eager=True,
         ),
-    ] = False,
+    ] = None,
 ) -> None:
     """Find and fix dangerous Docker calls in Python code."""
-    if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
-        raise typer.Exit(0)
 
 
 def main() -> None:
