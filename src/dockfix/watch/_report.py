@@ -14,7 +14,7 @@ _MAX_TESTS = 10
 
 
 def _clock(at: float) -> str:
-    return time.strftime("%H:%M:%S", time.localtime(at))
+    return time.strftime("%H:%M:%S", time.localtime(at)) + f".{int(at * 10) % 10}"
 
 
 def daemon_lines(plugin: WatchPlugin) -> list[tuple[str, dict[str, bool]]]:
