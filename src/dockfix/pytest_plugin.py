@@ -84,6 +84,6 @@ def docker_executor(request: pytest.FixtureRequest) -> Any:
     plugin: WatchPlugin | None = request.config.pluginmanager.get_plugin(PLUGIN_NAME)
     if plugin is not None:
         return plugin.executor()
-    from dockfix.watch._executor import default_executor
+    from dockfix.runtime import docker_executor as executor
 
-    return default_executor()
+    return executor

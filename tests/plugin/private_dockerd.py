@@ -1,9 +1,9 @@
 """A private dockerd for tests that restart the daemon (the shared one must never restart).
 
-Its own socket, data root, exec root and pid file under a short /tmp folder; no bridge,
-no iptables. Stopped gracefully at the end (dockerd then stops its own containerd); any
-containerd left over from it is ended by pid, mounts under the folder are undone and the
-folder is removed.
+Its own socket, data root, exec root and pid file under a short /tmp folder, and its own
+network namespace (never the host's docker0); no bridge, no iptables. Stopped gracefully
+at the end (dockerd then stops its own containerd); any containerd left over from it is
+ended by pid, mounts under the folder are undone and the folder is removed.
 """
 
 from __future__ import annotations
@@ -42,7 +42,12 @@ class PrivateDockerd:
         return env
 
     def start(self, timeout: float = 30.0) -> int:
+        # Its own network namespace: dockerd deletes (`--bridge=none`) or reconfigures the host's
+        # docker0 at start, which would cut the shared daemon's containers off their bridge.
         argv = [
+            "unshare",
+            "--net",
+            "--",
             "dockerd",
             f"--host={self.host}",
             f"--data-root={self.root / 'data'}",
@@ -145,4 +150,6 @@ def private_dockerd_problem() -> Optional[str]:
         return "a private dockerd needs root"
     if shutil.which("dockerd") is None:
         return "no dockerd on PATH (run scripts/docker-up as root)"
+    if shutil.which("unshare") is None:
+        return "no unshare on PATH (util-linux): a private dockerd needs its own network namespace"
     return None

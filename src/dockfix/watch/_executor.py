@@ -1,14 +1,16 @@
 """Point ``dockfix.runtime``'s default executor at the run's audit log.
 
-The environment variable reaches every process the run starts (pytest-xdist workers,
-subprocesses); the runtime reads it when it builds its default executor. An executor
-already built in this process is reconfigured through the runtime's own API.
+The runtime's default executor reads ``DOCKFIX_AUDIT_LOG`` when it is first used. The
+plugin sets the variable while pytest configures itself, before any test runs, so the
+executor of this process and of every process the run starts (pytest-xdist workers,
+subprocesses) writes to the run's log. An executor already used before that (by a
+conftest at import time) keeps its own log: the report then says so and reads that log.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
+import sys
 from pathlib import Path
 from typing import Any, Optional
 
@@ -17,15 +19,15 @@ AUDIT_ENV = "DOCKFIX_AUDIT_LOG"
 
 def default_executor() -> Any:
     """The runtime's process-wide default executor."""
-    runtime = importlib.import_module("dockfix.runtime")
-    return runtime.docker_executor
+    from dockfix.runtime import docker_executor
+
+    return docker_executor
 
 
 def configure_executor(audit_log: Path) -> Optional[str]:
     """Send the default executor's audit records to ``audit_log``; the previous env value."""
     previous = os.environ.get(AUDIT_ENV)
     os.environ[AUDIT_ENV] = str(audit_log)
-    _reconfigure(str(audit_log))
     return previous
 
 
@@ -34,14 +36,16 @@ def restore_executor(previous: Optional[str]) -> None:
         os.environ.pop(AUDIT_ENV, None)
     else:
         os.environ[AUDIT_ENV] = previous
-    _reconfigure(previous)
 
 
-def _reconfigure(audit_log: Optional[str]) -> None:
-    try:
-        runtime = importlib.import_module("dockfix.runtime")
-    except ImportError:  # the runtime is not installed: only the variable can carry it
-        return
-    configure = getattr(runtime, "configure", None)
-    if callable(configure):
-        configure(audit_log=audit_log)
+def settled_audit_log() -> Optional[tuple[Optional[str]]]:
+    """The audit log of a default executor that was already in use, or None if it was not.
+
+    Only looks when ``dockfix.runtime`` is already imported: the plugin never imports it
+    for this. (``settings`` resolves the executor: it is read only when it was resolved.)
+    """
+    runtime = sys.modules.get("dockfix.runtime")
+    executor = getattr(runtime, "docker_executor", None)
+    if executor is None or getattr(executor, "_settings", None) is None:
+        return None
+    return (executor.settings.audit_log,)

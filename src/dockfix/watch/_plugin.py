@@ -9,7 +9,12 @@ from typing import Any, Optional
 
 import pytest
 
-from dockfix.watch._executor import configure_executor, default_executor, restore_executor
+from dockfix.watch._executor import (
+    configure_executor,
+    default_executor,
+    restore_executor,
+    settled_audit_log,
+)
 from dockfix.watch._monitor import DaemonEvent, DaemonWatch, RunLog
 from dockfix.watch._probe import DaemonProbe
 
@@ -46,6 +51,16 @@ class WatchPlugin:
             else:  # ours: start afresh
                 self.audit_log.write_bytes(b"")
         self._previous_env = configure_executor(self.audit_log)
+        self.executor_note = ""
+        settled = settled_audit_log()
+        if settled is not None and settled[0] != str(self.audit_log):
+            # The default executor was used before pytest configured this plugin.
+            self.executor_note = (
+                "the default executor was in use before the run started: its audit log "
+                f"is {settled[0] or 'off'}"
+            )
+            if settled[0]:
+                self.audit_log, self.audit_offset = Path(settled[0]), 0
         self.tests = RunLog()
         self.probe = DaemonProbe(pidfile=str(_option(config, "docker_pidfile")) or None)
         interval = float(_option(config, "docker_watch_interval"))

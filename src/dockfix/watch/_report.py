@@ -57,6 +57,8 @@ def write_report(terminalreporter: Any, plugin: WatchPlugin) -> None:
     for line, markup in daemon_lines(plugin):
         tr.write_line(line, **markup)
     tr.write_sep("-", "dockfix: Docker operations")
+    if plugin.executor_note:
+        tr.write_line(plugin.executor_note, yellow=True)
     try:
         log = read_audit_log(plugin.audit_log, plugin.audit_offset)
     except OSError:
