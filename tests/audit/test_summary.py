@@ -82,7 +82,7 @@ def test_counts_failures_refusals() -> None:
     assert summary.failed == 3
     assert [(g.op, g.count, g.error) for g in summary.failures] == [
         ("rm", 2, "Error response from daemon: No such container: c9"),
-        ("kill", 1, "is not running"),
+        ("kill", 1, "boom"),
     ]
     assert summary.failures[0].returncodes == (1,)
     assert summary.retried == 1
@@ -160,3 +160,25 @@ def test_timeline_shows_the_burst() -> None:
     assert timeline.peaks[burst_bucket] == 6
     assert timeline.peaks[0] == 1
     assert all(p <= 1 for i, p in enumerate(timeline.peaks) if abs(i - burst_bucket) > 1)
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (
+            "docker: Error response from daemon: No such image: x.\nSee 'docker run --help'.",
+            "docker: Error response from daemon: No such image: x.",
+        ),
+        ("warning: a\nError: No such container: c", "Error: No such container: c"),
+        (
+            "Cannot connect to the Docker daemon at unix:///x",
+            "Cannot connect to the Docker daemon at unix:///x",
+        ),
+        ("just text\nmore", "just text"),
+        (None, "exit status 1"),
+    ],
+)
+def test_error_line(error: str | None, expected: str) -> None:
+    from dockfix.audit._summary import error_line
+
+    assert error_line(error, 1) == expected

@@ -103,14 +103,23 @@ def concurrency_steps(records: Sequence[AuditRecord]) -> list[tuple[float, int]]
     return steps
 
 
+def error_line(error: Optional[str], returncode: Optional[int]) -> str:
+    """The telling line of an error text: docker's own ``Error ...`` line, not a usage hint."""
+    lines = [line.strip() for line in (error or "").splitlines() if line.strip()]
+    for line in lines:
+        if "error" in line.lower() or "cannot" in line.lower():
+            return line
+    if lines:
+        return lines[0]
+    return f"exit status {returncode}"
+
+
 def _failure_groups(records: Sequence[AuditRecord]) -> tuple[FailureGroup, ...]:
     groups: dict[tuple[str, str], list[AuditRecord]] = {}
     for record in records:
         if record.failed:
-            error = (record.error or f"exit status {record.returncode}").strip()
-            groups.setdefault((record.op, error.splitlines()[-1] if error else ""), []).append(
-                record
-            )
+            key = (record.op, error_line(record.error, record.returncode))
+            groups.setdefault(key, []).append(record)
     ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
     return tuple(
         FailureGroup(
