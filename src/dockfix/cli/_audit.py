@@ -1,6 +1,8 @@
-"""``dockfix audit LOGFILE``: summarise the runtime's JSON-lines audit log."""
+"""``dockfix audit LOGFILE``: summarise the runtime's JSON-lines audit log.
 
-from __future__ import annotations
+No ``from __future__ import annotations`` here: on Python 3.9 typer reads the parameters'
+annotations unevaluated, and string annotations would lose their ``Annotated`` options.
+"""
 
 import enum
 import json
