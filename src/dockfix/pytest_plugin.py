@@ -39,7 +39,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--docker-pidfile",
         default=None,
         metavar="PATH",
-        help="dockerd's pid file, read on Linux to tell a restart (default /var/run/docker.pid).",
+        help="dockerd's pid file, read on Linux to tell a restart (default: /var/run/docker.pid "
+        "for the default socket, docker.pid beside DOCKER_HOST's socket, none for a remote host).",
     )
     group.addoption(
         "--docker-audit-log",
@@ -56,7 +57,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("docker_watch", "Enable --docker-watch.", type="bool", default=False)
     parser.addini("docker_watch_interval", "Default for --docker-watch-interval.", default="1.0")
-    parser.addini("docker_pidfile", "Default for --docker-pidfile.", default="/var/run/docker.pid")
+    parser.addini("docker_pidfile", "Default for --docker-pidfile.", default="")
     parser.addini(
         "docker_watch_strict", "Enable --docker-watch-strict.", type="bool", default=False
     )

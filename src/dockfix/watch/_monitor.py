@@ -125,7 +125,10 @@ class DaemonWatch:
             self.check()
 
     def check(self) -> DaemonState:
-        state = self._look()
+        try:
+            state = self._look()
+        except Exception as exc:  # a broken probe must not end the watch silently
+            state = DaemonState(time.time(), None, False, f"probe failed: {exc!r}")
         with self._lock:
             self.looks += 1
             if self.first is None:

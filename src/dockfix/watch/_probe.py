@@ -155,21 +155,41 @@ def cli_identity(timeout: float) -> Optional[str]:
     return f"daemon {text}" if proc.returncode == 0 and text else None
 
 
+def pidfile_for(host: Optional[str], explicit: Optional[str]) -> Optional[Path]:
+    """The pid file that names the daemon at ``host``, when one can be trusted to.
+
+    An explicit path always wins. Otherwise the default pid file goes with the default
+    socket only, and a ``docker.pid`` beside a ``docker.sock`` (rootless Docker, a private
+    daemon) goes with that socket; a remote daemon has no local pid file.
+    """
+    if explicit:
+        return Path(explicit)
+    if host == DEFAULT_UNIX_SOCKET or (host is None and not os.environ.get("DOCKER_HOST")):
+        return Path(DEFAULT_PIDFILE)
+    if host is not None and host.startswith("unix://"):
+        beside = Path(host[len("unix://") :]).with_name("docker.pid")
+        if beside.exists():
+            return beside
+    return None
+
+
 class DaemonProbe:
     """Looks at the daemon. On Linux with a readable pid file the process identity is exact."""
 
     def __init__(
         self,
-        pidfile: Optional[str] = DEFAULT_PIDFILE,
+        pidfile: Optional[str] = None,
         host: Optional[str] = None,
         timeout: float = 5.0,
     ) -> None:
-        self.pidfile = Path(pidfile) if pidfile else None
         self.host = host if host is not None else docker_host()
+        self.pidfile = pidfile_for(self.host, pidfile)
         self.timeout = timeout
         self.uses_process = (
             sys.platform.startswith("linux") and self.pidfile is not None and self.pidfile.exists()
         )
+        self._api_identity: Optional[str] = None
+        self._answered = False
 
     def look(self) -> DaemonState:
         at = time.time()
@@ -185,7 +205,11 @@ class DaemonProbe:
             if process is None and not detail:
                 detail = f"no live dockerd process named in {self.pidfile}"
         else:
-            identity = cli_identity(self.timeout) if answering else None
+            # What `docker info` says survives restarts: asked once, and again after an outage.
+            if answering and (self._api_identity is None or not self._answered):
+                self._api_identity = cli_identity(self.timeout)
+            identity = self._api_identity if answering else None
+        self._answered = answering
         return DaemonState(at=at, identity=identity, answering=answering, detail=detail)
 
     def describe_method(self) -> str:
