@@ -116,9 +116,10 @@ def start_pytest(
     folder: Path, *args: str, env: Optional[dict[str, str]] = None
 ) -> subprocess.Popen[str]:
     """A pytest run in ``folder`` (a separate process, so this test can act while it runs)."""
-    full_env = {**os.environ, **(env or {})}
+    full_env = dict(os.environ)
     full_env.pop("PYTEST_ADDOPTS", None)
     full_env.pop("DOCKFIX_AUDIT_LOG", None)
+    full_env.update(env or {})
     return subprocess.Popen(
         [sys.executable, "-m", "pytest", "-p", "no:randomly", *args],
         cwd=folder,

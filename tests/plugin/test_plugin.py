@@ -268,3 +268,41 @@ def test_audit_log_without_cache_provider(
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, out
     assert "7 Docker operations" in out
+
+
+def test_docker_executor_fixture_is_the_runtime_default(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import os
+        import dockfix.runtime
+
+        def test_off(docker_executor):
+            assert docker_executor is dockfix.runtime.docker_executor
+        """
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=1)
+
+
+def test_executor_used_before_the_run_is_named(
+    pytester: pytest.Pytester, fake_daemon: FakeDaemon, tmp_path: Path
+) -> None:
+    """A conftest that uses the executor at import time keeps its own log: the report says so."""
+    own_log = tmp_path / "own.jsonl"
+    pytester.makeconftest(
+        """
+        import dockfix.runtime
+
+        dockfix.runtime.docker_executor.settings  # resolved before the plugin configures
+        """
+    )
+    pytester.makepyfile("def test_ok(docker_executor):\n    pass\n")
+    proc = start_pytest(
+        pytester.path,
+        *_watch_args(fake_daemon, "0"),
+        "--docker-audit-log=relative.jsonl",
+        env={"DOCKER_HOST": fake_daemon.host, "DOCKFIX_AUDIT_LOG": str(own_log)},
+    )
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    assert "the default executor was in use before the run started" in out
+    assert str(own_log) in out

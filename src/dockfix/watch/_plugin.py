@@ -42,7 +42,12 @@ class WatchPlugin:
         self.config = config
         self.is_worker = hasattr(config, "workerinput")  # pytest-xdist worker
         given = config.getoption("docker_audit_log")
-        self.audit_log = Path(given) if given else _default_audit_log(config)
+        # Absolute: the variable reaches processes that may run in another directory.
+        self.audit_log = (
+            Path(config.invocation_params.dir, given).resolve()
+            if given
+            else _default_audit_log(config)
+        )
         self.audit_offset = 0
         if not self.is_worker:
             self.audit_log.parent.mkdir(parents=True, exist_ok=True)
