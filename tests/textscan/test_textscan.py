@@ -84,6 +84,7 @@ def test_reports(path: str, text: str, expected: list[tuple[str, int, int]]) -> 
         pytest.param("x.sh", "docker stop -t 10 c1\n", id="stop"),
         pytest.param("x.sh", "docker kill -s HUP c1\n", id="kill with HUP: a reload"),
         pytest.param("x.sh", "docker kill --signal=USR1 c1\n", id="kill USR1"),
+        pytest.param("x.sh", "docker kill -s=HUP c1\n", id="kill -s=HUP"),
         pytest.param("x.sh", "docker build -f Dockerfile .\n", id="build -f"),
         pytest.param("x.sh", "docker compose -f c.yml rm -f\n", id="compose"),
         pytest.param("x.sh", "docker-compose rm -f\n", id="docker-compose"),
@@ -156,6 +157,7 @@ jobs:
       - docker rm -f x
       # - docker rm -f commented
     command: ["sh", "-c", "docker rm -f y"]
+    cmd: ["docker", "kill", "z"]
     description: docker rm -f in a description
     after: done
 """
@@ -168,6 +170,7 @@ def test_ci_yaml_reports_command_values_only() -> None:
         ("DF003", 11, 15),
         ("DF001", 13, 9),
         ("DF001", 15, 28),
+        ("DF002", 16, 10),
     ]
 
 

@@ -53,7 +53,7 @@ def _kill_signal(args: Sequence[str]) -> Optional[str]:
         if arg.startswith("--signal="):
             return arg.split("=", 1)[1]
         if arg.startswith("-s") and len(arg) > 2 and not arg.startswith("--"):
-            return arg[2:]
+            return arg[2:].lstrip("=")
     return None
 
 

@@ -8,7 +8,7 @@ from typing import Optional
 
 from dockfix.engine import Finding
 from dockfix.textscan._docker import classify
-from dockfix.textscan._files import DOCKERFILE, SHELL, file_kind
+from dockfix.textscan._files import DOCKERFILE, SHELL, YAML, file_kind
 from dockfix.textscan._lines import LogicalLine, logical_lines
 
 FIX_REASON = "found in a non-Python file: dockfix reports it and does not rewrite it"
@@ -122,7 +122,7 @@ def _finding(line: LogicalLine, start: int, end: int, verdict: tuple[str, str, s
 
 
 def _exec_form(line: LogicalLine) -> Optional[Finding]:
-    """Dockerfile ``RUN ["docker", "rm", "-f", "x"]``."""
+    """An argv array: Dockerfile ``RUN ["docker", "rm", "-f", "x"]``, YAML ``command: [...]``."""
     rest = line.text[line.start :]
     if not rest.lstrip().startswith("["):
         return None
@@ -142,7 +142,7 @@ def _scan_line(line: LogicalLine, kind: str) -> list[Finding]:
     if line.start < 0:
         return []
     found: list[Finding] = []
-    if kind == DOCKERFILE:
+    if kind in (DOCKERFILE, YAML):
         exec_form = _exec_form(line)
         if exec_form is not None:
             return [exec_form]
