@@ -223,7 +223,7 @@ class DockerExecutor:
         settings, _limiter, audit = self._resolve()
         if kwargs.get("shell"):
             raise ValueError("dockfix.runtime runs argv lists only: shell=True is not supported")
-        if isinstance(args, (str, bytes, os.PathLike)):
+        if isinstance(args, (str, bytes)) or hasattr(args, "__fspath__"):
             raise TypeError(
                 "pass the docker command as an argv list (e.g. ['docker', 'ps']), not a string"
             )
