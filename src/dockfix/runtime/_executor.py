@@ -11,7 +11,7 @@ from . import _argv
 from ._audit import AuditLog
 from ._config import Settings
 from ._errors import DockerCommandError, DockerUnavailableError, ForceRefusedError
-from ._limiter import Limiter, Slot
+from ._limiter import Limiter, Slot, held_slot, holding
 from ._plan import Call, Outcome, noop, plan_stop, plan_stop_and_remove, plan_volume_rm
 
 TYPE_CHECKING = False  # typing is not imported at run time (import cost)
@@ -204,7 +204,8 @@ class DockerExecutor:
         ts, t0 = time.time(), time.monotonic()
         error: str | None = None
         try:
-            return fn(*args, **kwargs)
+            with holding(self.limiter, slot):
+                return fn(*args, **kwargs)
         except BaseException as exc:
             error = f"{type(exc).__name__}: {exc}"
             raise
@@ -249,6 +250,9 @@ class DockerExecutor:
 
     def _acquire_sync(self) -> Slot:
         settings, limiter, _audit = self._resolve()
+        nested = held_slot(limiter)
+        if nested is not None:
+            return nested  # called from code that already holds a slot (run_limited)
         slot = limiter.acquire(settings.slot_timeout)
         try:
             delay = limiter.reserve_start()
