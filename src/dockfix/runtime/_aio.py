@@ -52,16 +52,15 @@ class AsyncDockerExecutor:
         """A slot (after the start spacing) and the seconds waited; never blocks the loop."""
         settings, limiter = self.executor.settings, self.executor.limiter
         started = time.monotonic()
+        # Called from code that already holds a slot (run_limited): use it, still spaced.
+        nested = held_slot(limiter)
         task = asyncio.current_task()
         if task is not None and self._task_slots.get(task):
-            return Slot(self._task_slots[task][-1]), 0.0
-        nested = held_slot(limiter)
-        if nested is not None:
-            return nested, 0.0
+            nested = Slot(self._task_slots[task][-1])
         deadline = None if settings.slot_timeout is None else started + settings.slot_timeout
         delay = _POLL_MIN
         while True:
-            slot = limiter.try_acquire()
+            slot = nested or limiter.try_acquire()
             if slot is not None:
                 break
             if deadline is not None and time.monotonic() >= deadline:

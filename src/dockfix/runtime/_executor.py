@@ -250,10 +250,8 @@ class DockerExecutor:
 
     def _acquire_sync(self) -> Slot:
         settings, limiter, _audit = self._resolve()
-        nested = held_slot(limiter)
-        if nested is not None:
-            return nested  # called from code that already holds a slot (run_limited)
-        slot = limiter.acquire(settings.slot_timeout)
+        # Called from code that already holds a slot (run_limited): use it, still spaced.
+        slot = held_slot(limiter) or limiter.acquire(settings.slot_timeout)
         try:
             delay = limiter.reserve_start()
             if delay:
