@@ -343,3 +343,27 @@ def test_docker_calls_inside_run_limited_reuse_its_slot(
     slot = ex.limiter.try_acquire()
     assert slot is not None
     slot.release()
+
+
+NO_FCNTL = """
+import sys
+sys.modules["fcntl"] = None  # a platform without POSIX locks
+import dockfix.runtime
+from dockfix.runtime import DockerExecutor, _locks
+ex = DockerExecutor(lock_dir=sys.argv[1], max_concurrent=1)
+slot = ex.limiter.acquire()
+assert ex.limiter.try_acquire() is None  # the in-process limit still holds
+slot.release()
+print(_locks.CROSS_PROCESS)
+"""
+
+
+def test_import_and_in_process_limits_without_fcntl(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", NO_FCNTL, str(tmp_path / "locks")],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"
