@@ -105,7 +105,9 @@ class ContainerFactory:
     ) -> str:
         """Start a detached container; with ``trap`` it records a graceful stop in ``markers``."""
         name = name or f"dockfix-test-{uuid.uuid4().hex[:10]}"
-        args = ["run", "-d", "--name", name, "--label", self.label, *extra]
+        # No network: test containers need none, and a private dockerd started with
+        # ``--bridge none`` (daemon restart tests) deletes the host's docker0 bridge.
+        args = ["run", "-d", "--network", "none", "--name", name, "--label", self.label, *extra]
         if trap:
             args += ["-e", f"MARK_NAME={name}", "-v", f"{self.markers}:/mark"]
             args += [self.image, "sh", "-c", TRAP_SCRIPT]
