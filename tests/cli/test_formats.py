@@ -238,3 +238,10 @@ def test_sarif_uris_relative_to_the_checkout_or_absolute(tmp_path: Path) -> None
     absolute = json.loads(run_proc("check", "--format", "sarif", str(tmp_path)).stdout)
     location = absolute["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"].startswith("file:///")
+
+
+def test_github_annotates_errors_too(run, tmp_path: Path) -> None:
+    write(tmp_path, "broken.py", "import subprocess\ndef f(:\n    'docker'\n")
+    result = run("check", "--format", "github", str(tmp_path))
+    assert result.code == 2
+    assert result.stdout.startswith(f"::error file={tmp_path / 'broken.py'},title=dockfix::")

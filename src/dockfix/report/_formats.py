@@ -81,7 +81,12 @@ def github_line(path: str, finding: Finding) -> str:
 
 
 def to_github(report: Report) -> str:
-    return "".join(github_line(path, finding) for path, finding in report.findings)
+    lines = [github_line(path, finding) for path, finding in report.findings]
+    lines += [
+        f"::error file={_escape_property(path)},title=dockfix::{_escape_data(message)}\n"
+        for path, message in report.problems
+    ]
+    return "".join(lines)
 
 
 def _rule_descriptors(codes: Iterable[str], names: dict[str, str]) -> list[dict[str, Any]]:
