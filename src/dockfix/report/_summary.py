@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -64,11 +64,3 @@ def fix_summary(report: Report) -> RenderableType:
     if report.problems:
         parts.append(Text(f"{_plural(len(report.problems), 'error')}.", style="red"))
     return Group(*parts)
-
-
-def print_problems(console: Console, report: Report) -> None:
-    for path, message in report.problems:
-        line = Text(f"{path}: ")
-        line.append("error: ", style="bold red")
-        line.append(message)
-        console.print(line, soft_wrap=True)
