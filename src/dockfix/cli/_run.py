@@ -18,7 +18,7 @@ from dockfix.cli import _console
 from dockfix.cli._options import Format
 from dockfix.cli._process import Task, analyze_bytes, run_tasks
 from dockfix.config import Config, ConfigError, load_config, with_overrides
-from dockfix.report import EXIT_ERROR, FileOutcome, Mode, Report
+from dockfix.report import EXIT_ERROR, EXIT_INTERRUPTED, FileOutcome, Mode, Report
 
 PROGRESS_FROM = 50  # files: below this a progress bar is only noise
 
@@ -69,10 +69,14 @@ def execute(request: Request) -> int:
         return config_error(exc)
     report = Report(mode=request.mode, exit_zero=request.exit_zero)
     printer = _Printer(request)
-    if list(request.paths) == ["-"]:
-        _run_stdin(request, config, report, printer)
-    else:
-        _run_files(request, config, report, printer)
+    try:
+        if list(request.paths) == ["-"]:
+            _run_stdin(request, config, report, printer)
+        else:
+            _run_files(request, config, report, printer)
+    except KeyboardInterrupt:
+        printer.err.print("\ndockfix: interrupted", markup=False)
+        return EXIT_INTERRUPTED
     printer.finish(report)
     return report.exit_code
 
