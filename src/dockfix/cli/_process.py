@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Callable, Optional, Protocol, cast
+from typing import TYPE_CHECKING, Callable, Optional, Protocol, cast
 
 from dockfix.engine._types import FileResult, Finding, Settings
-from dockfix.files import WriteError, read_snapshot, write_atomic
+from dockfix.files._write import WriteError, read_snapshot, write_atomic
 from dockfix.report._report import FileOutcome, Mode, Replacement
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 SERIAL_BELOW = 16  # fewer files than this: a process pool costs more than it saves
 MAX_CHUNK = 32
@@ -143,6 +143,8 @@ def _preload() -> None:
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     # fork is much cheaper to start than spawn, and nothing in the parent holds threads.
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")
@@ -159,6 +161,9 @@ def run_tasks(
     workers = jobs or os.cpu_count() or 1
     done = 0
     if workers > 1 and len(tasks) >= SERIAL_BELOW:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         chunk = max(1, min(MAX_CHUNK, len(tasks) // (workers * 4)))
         _preload()
         try:
