@@ -12,6 +12,7 @@ not followed, unless ``follow_symlinks`` is set; symlinked folders are not walke
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ class Discovery:
 
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 def _spec(lines: Sequence[str]) -> Spec:
@@ -123,7 +129,10 @@ class _Walker:
     def excluded(self, path: str, is_dir: bool) -> bool:
         if self.exclude is None or self.root is None:
             return False
-        rel = os.path.relpath(path, self.root)
+        # The root is resolved; resolve the folder too (not the file: a symlinked file is
+        # matched by its own name), so a symlink in the path does not hide a match.
+        folder, name = os.path.split(path)
+        rel = os.path.relpath(os.path.join(_real_folder(folder), name), self.root)
         if rel.startswith(".."):
             return False
         rel = rel.replace(os.sep, "/")
