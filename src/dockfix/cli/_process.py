@@ -151,13 +151,41 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
+def _screen(task: Task) -> Optional[FileOutcome]:
+    """The outcome of a file the byte prefilter rules out (or that cannot be read);
+    None for a candidate, which needs the full analysis."""
+    try:
+        with open(task.path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return FileOutcome(path=task.path, error=f"cannot read: {exc.strerror or exc}")
+    if engine().prefilter(data, task.settings):
+        return None
+    return FileOutcome(path=task.path)
+
+
 def run_tasks(
     tasks: Sequence[Task],
     *,
     jobs: Optional[int] = None,
     advance: Optional[Callable[[], None]] = None,
 ) -> Iterator[FileOutcome]:
-    """Outcomes in the order of ``tasks``; parallel across processes when worth it."""
+    """Outcomes in the order of ``tasks``.
+
+    Files are screened here with the byte prefilter first (cheap, no libcst); only the
+    candidates are analysed, across processes when there are enough of them.
+    """
+    screened = [_screen(task) for task in tasks]
+    candidates = [task for task, outcome in zip(tasks, screened) if outcome is None]
+    analysed = _analyse_all(candidates, jobs)
+    for outcome in screened:
+        if advance:
+            advance()
+        yield outcome if outcome is not None else next(analysed)
+
+
+def _analyse_all(tasks: Sequence[Task], jobs: Optional[int]) -> Iterator[FileOutcome]:
+    """``process_file`` over ``tasks``, in order; parallel across processes when worth it."""
     workers = jobs or os.cpu_count() or 1
     done = 0
     if workers > 1 and len(tasks) >= SERIAL_BELOW:
@@ -170,12 +198,8 @@ def run_tasks(
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
                 for outcome in pool.map(process_file, tasks, chunksize=chunk):
                     done += 1
-                    if advance:
-                        advance()
                     yield outcome
         except (BrokenProcessPool, OSError):
             pass  # a worker died (or no processes can start): finish serially
     for task in tasks[done:]:
-        if advance:
-            advance()
         yield process_file(task)
