@@ -200,3 +200,22 @@ def test_stdin_cannot_be_mixed_with_paths(run, tmp_path: Path) -> None:
     result = run("check", "-", str(tmp_path), stdin=b"")
     assert result.code == 2
     assert "stdin" in result.stderr
+
+
+def test_an_engine_crash_is_a_reported_error_not_a_crash(tmp_path: Path, monkeypatch) -> None:
+    import dockfix.engine
+
+    real = dockfix.engine.analyze
+
+    def analyze(source: bytes, settings, *, path: str = "<stdin>", accept=None):  # type: ignore[no-untyped-def]
+        if path.endswith("a_boom.py"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(source, settings, path=path, accept=accept)
+
+    monkeypatch.setattr(dockfix.engine, "analyze", analyze)
+    write(tmp_path, "a_boom.py", THREE_RMS)
+    other = write(tmp_path, "b.py", THREE_RMS)
+    result = run_app("fix", "-j", "1", str(tmp_path))
+    assert result.code == 2
+    assert "a_boom.py: error: internal error: RecursionError" in result.stderr
+    assert other.read_text() != THREE_RMS

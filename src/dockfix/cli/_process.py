@@ -76,12 +76,12 @@ def analyze_bytes(data: bytes, task: Task) -> FileOutcome:
             return FileOutcome(path=task.path, source=data, result=data)
         accept = _none if task.mode is Mode.CHECK else None
         result = eng.analyze(data, task.settings, path=task.path, accept=accept)
+        if result.error is not None:
+            return FileOutcome(path=task.path, error=result.error)
+        fixes = _sarif_fixes(data, result, task) if task.sarif_fixes else ()
     except Exception as exc:  # an engine bug must not stop the run
         return FileOutcome(path=task.path, error=f"internal error: {type(exc).__name__}: {exc}")
-    if result.error is not None:
-        return FileOutcome(path=task.path, error=result.error)
     fixed = frozenset() if accept is _none else _fixed_keys(result)
-    fixes = _sarif_fixes(data, result, task) if task.sarif_fixes else ()
     keep = task.keep_source or task.mode is Mode.WRITE
     return FileOutcome(
         path=task.path,
