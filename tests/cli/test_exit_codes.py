@@ -125,6 +125,7 @@ def test_fix_diff_nothing_pending_exits_0(run, tmp_path: Path) -> None:
     result = run("fix", "--diff", str(tmp_path))
     assert result.code == 0
     assert result.stdout == ""
+    assert "nothing to fix" in result.stderr
 
 
 def test_fix_parse_error_exits_2(run, tmp_path: Path) -> None:
