@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from typing import Callable, Optional, Union
@@ -18,8 +17,10 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from dockfix.engine._extract import ALL_APIS, Resolver, extract
+from dockfix.engine._extract import ALL_APIS, Resolver, call_site, extract
+from dockfix.engine._imports import finish_imports
 from dockfix.engine._prefilter import prefilter
+from dockfix.engine._prescan import has_candidate_call
 from dockfix.engine._rewrite import (
     Target,
     build_call,
@@ -30,9 +31,19 @@ from dockfix.engine._rewrite import (
 )
 from dockfix.engine._types import FileResult, Finding, Settings
 from dockfix.rules import ALL_RULES
-from dockfix.rules._base import CallExecutor, DockerCall, Rule, RunnerCalls, Verdict
+from dockfix.rules._base import (
+    CallExecutor,
+    CallRule,
+    DockerCall,
+    ReplaceStatements,
+    ReplaceWith,
+    Rule,
+    RunnerCalls,
+    Verdict,
+)
 
 Accept = Callable[[Finding], bool]
+_API_NAMES = frozenset(api.rsplit(".", 1)[1] for api in ALL_APIS)
 _IGNORE = re.compile(r"#\s*dockfix:\s*ignore(?:\[([^\]]*)\])?")
 
 
@@ -42,17 +53,25 @@ def analyze(
     *,
     path: str = "<stdin>",
     accept: Optional[Accept] = None,
+    rules: Optional[Sequence[type[Rule]]] = None,
 ) -> FileResult:
-    """Find dangerous docker calls in ``source`` and apply the accepted fixes. Never raises."""
+    """Find dangerous docker calls in ``source`` and apply the accepted fixes. Never raises.
+
+    ``rules`` replaces the registry (``dockfix.rules.ALL_RULES``), for tests and tools.
+    """
+    unchanged = FileResult(source=source, fixed=source)
+    chosen = ALL_RULES if rules is None else rules
+    if rules is None and not prefilter(source, settings):
+        return unchanged if parses(source) else _parse_error(source, path)
+    if not has_candidate_call(source, _interesting_names(chosen, settings)):
+        return unchanged
     try:
         module = cst.parse_module(source)
     except Exception as exc:
         return FileResult(source, source, (), f"cannot parse {path}: {_first_line(exc)}")
-    if not prefilter(source, settings):
-        return FileResult(source=source, fixed=source)
     try:
         context = CodemodContext(filename=path)
-        transformer = _Transformer(context, settings, accept)
+        transformer = _Transformer(context, settings, accept, rules)
         fixed_module = _no_new_leading_blank(module, _transform(module, transformer, context))
         findings = tuple(transformer.findings)
         fixed = fixed_module.bytes if transformer.applied else source
@@ -67,6 +86,31 @@ def analyze(
     return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
 
 
+def parses(source: bytes) -> bool:
+    """Whether ``ast`` (much cheaper than libcst) accepts ``source``."""
+    return not has_candidate_call(source, ())
+
+
+def _parse_error(source: bytes, path: str) -> FileResult:
+    try:
+        cst.parse_module(source)
+    except Exception as exc:
+        return FileResult(source, source, (), f"cannot parse {path}: {_first_line(exc)}")
+    return FileResult(source=source, fixed=source)
+
+
+def _interesting_names(rules: Sequence[type[Rule]], settings: Settings) -> frozenset[str]:
+    names: set[str] = set()
+    for rule in rules:
+        if not settings.enabled(rule.CODE):
+            continue
+        if issubclass(rule, CallRule):
+            names.update(rule.METHODS)
+        else:
+            names.update(_API_NAMES)
+    return frozenset(names)
+
+
 def _transform(
     module: cst.Module, transformer: _Transformer, context: CodemodContext
 ) -> cst.Module:
@@ -74,36 +118,7 @@ def _transform(
     tree = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
     if not transformer.applied:
         return tree
-    if AddImportsVisitor.CONTEXT_KEY in context.scratch:
-        tree = AddImportsVisitor(context).transform_module(tree)
-    if RemoveImportsVisitor.CONTEXT_KEY in context.scratch:
-        before = tree
-        tree = _keep_spacing(before, RemoveImportsVisitor(context).transform_module(tree))
-    return tree
-
-
-def _keep_spacing(before: cst.Module, after: cst.Module) -> cst.Module:
-    """A removed import's blank lines (the gap between import groups) go to the next line."""
-
-    def key(stmt: cst.CSTNode) -> str:
-        if isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            stmt = stmt.with_changes(leading_lines=())
-        return before.code_for_node(stmt)
-
-    old = [key(s) for s in before.body]
-    new = [key(s) for s in after.body]
-    body = list(after.body)
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, _i2, j1, _j2 in matcher.get_opcodes():
-        if tag != "delete" or j1 == 0 or j1 >= len(body):
-            continue
-        removed, following = before.body[i1], body[j1]
-        if not isinstance(removed, cst.SimpleStatementLine) or not removed.leading_lines:
-            continue
-        statement = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-        if isinstance(following, statement) and not following.leading_lines:
-            body[j1] = following.with_changes(leading_lines=removed.leading_lines)
-    return after.with_changes(body=body)
+    return finish_imports(tree, context)
 
 
 def _no_new_leading_blank(before: cst.Module, after: cst.Module) -> cst.Module:
@@ -127,11 +142,26 @@ def _first_line(exc: Exception) -> str:
 class _Transformer(ContextAwareTransformer):
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
 
-    def __init__(self, context: CodemodContext, settings: Settings, accept: Optional[Accept]):
+    def __init__(
+        self,
+        context: CodemodContext,
+        settings: Settings,
+        accept: Optional[Accept],
+        rules: Optional[Sequence[type[Rule]]] = None,
+    ) -> None:
         super().__init__(context)
         self.settings = settings
         self.accept = accept
-        self.rules: list[Rule] = [r() for r in ALL_RULES if settings.enabled(r.CODE)]
+        enabled = [r() for r in (ALL_RULES if rules is None else rules) if settings.enabled(r.CODE)]
+        self.command_rules: list[Rule] = [r for r in enabled if not isinstance(r, CallRule)]
+        self._call_rules: dict[str, list[CallRule]] = {}
+        for rule in enabled:
+            if isinstance(rule, CallRule):
+                for method in rule.METHODS:
+                    self._call_rules.setdefault(method, []).append(rule)
+        self._names = set(self._call_rules) | (_API_NAMES if self.command_rules else set())
+        self._awaited: set[int] = set()
+        self._aliases: set[str] = set()
         self.target: Target = parse_target(settings.runner or settings.executor)
         self.findings: list[Finding] = []
         self.applied: list[tuple[str, int, int]] = []
@@ -178,6 +208,17 @@ class _Transformer(ContextAwareTransformer):
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._bindings[id(node.targets[0].target)] = node.value
 
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        """``from subprocess import run as r``: calls to ``r`` need a look too."""
+        if self.command_rules and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self._names.add(alias.asname.name.value)
+                    self._aliases.add(alias.asname.name.value)
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._awaited.add(id(node.expression))
+
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         pos = self.get_metadata(PositionProvider, node)
         self._statement_lines.append((pos.start.line, pos.end.line))
@@ -202,19 +243,29 @@ class _Transformer(ContextAwareTransformer):
         return cst.FlattenSentinel(lines)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        apis = self._qualified(original_node.func) & ALL_APIS
-        if not apis or not self.rules:
+        func = original_node.func
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+        else:
+            name = func.value if isinstance(func, cst.Name) else ""
+        if name not in self._names:
             return updated_node
-        api = min(apis)
         used = id(original_node) not in self._statement_calls
-        call = extract(original_node, api, self._resolver, result_used=used)
-        if call is None:
-            return updated_node
-        found = self._verdict(call)
+        found: Optional[tuple[Rule, Verdict]] = None
+        call: Optional[DockerCall] = None
+        apis: frozenset[str] = frozenset()
+        if self.command_rules and (name in _API_NAMES or name in self._aliases):
+            apis = self._qualified(func) & ALL_APIS
+        if apis:
+            call = extract(original_node, min(apis), self._resolver, result_used=used)
+            if call is not None:
+                found = self._verdict(call)
+        elif name in self._call_rules:
+            found = self._call_verdict(original_node, name, used)
         if found is None:
             return updated_node
         rule, verdict = found
-        finding = self._finding(original_node, rule, verdict)
+        finding = self._finding(original_node, rule, verdict, used)
         if finding is None:
             return updated_node
         self.findings.append(finding)
@@ -225,19 +276,33 @@ class _Transformer(ContextAwareTransformer):
 
     # -- rules, findings, fixes ------------------------------------------------------
     def _verdict(self, call: DockerCall) -> Optional[tuple[Rule, Verdict]]:
-        for rule in self.rules:
+        for rule in self.command_rules:
             verdict = rule.check(call, self.settings)
             if verdict is not None:
                 return rule, verdict
         return None
 
-    def _finding(self, node: cst.Call, rule: Rule, verdict: Verdict) -> Optional[Finding]:
+    def _call_verdict(
+        self, node: cst.Call, name: str, used: bool
+    ) -> Optional[tuple[Rule, Verdict]]:
+        site = call_site(node, name, self._resolver, used, id(node) in self._awaited)
+        for rule in self._call_rules[name]:
+            verdict = rule.check_call(site, self.settings)
+            if verdict is not None:
+                return rule, verdict
+        return None
+
+    def _finding(
+        self, node: cst.Call, rule: Rule, verdict: Verdict, used: bool
+    ) -> Optional[Finding]:
         pos = self.get_metadata(PositionProvider, node)
         if self._suppressed(rule.CODE, pos.start.line, pos.end.line):
             return None
         reason = verdict.reason
         fixable = verdict.fix is not None
-        if verdict.fix is not None:
+        if isinstance(verdict.fix, (ReplaceStatements, RunnerCalls)) and used:
+            fixable, reason = False, "the fix needs the call to be a statement of its own"
+        elif verdict.fix is not None:
             try:
                 new = candidate(node, verdict.fix, self.target)
             except Exception as exc:
@@ -275,10 +340,18 @@ class _Transformer(ContextAwareTransformer):
         return False
 
     def _apply(
-        self, original: cst.Call, updated: cst.Call, call: DockerCall, verdict: Verdict
+        self, original: cst.Call, updated: cst.Call, call: Optional[DockerCall], verdict: Verdict
     ) -> cst.BaseExpression:
         fix = verdict.fix
         assert fix is not None
+        if isinstance(fix, (ReplaceWith, ReplaceStatements)):
+            for module, obj in fix.imports:
+                AddImportsVisitor.add_needed_import(self.context, module, obj)
+            if isinstance(fix, ReplaceStatements):
+                self._pending[id(updated)] = build_statements(updated, fix, self.target)
+                return updated
+            return build_call(updated, fix, self.target, "subprocess.PIPE")
+        assert call is not None
         target = self.target
         if target.module is not None and target.obj is not None:
             AddImportsVisitor.add_needed_import(self.context, target.module, target.obj)
