@@ -94,9 +94,8 @@ def analyze_bytes(data: bytes, task: Task) -> FileOutcome:
 
 
 def _fixed_keys(result: FileResult) -> frozenset[tuple[str, int, int]]:
-    if not result.changed:
-        return frozenset()
-    return frozenset(f.key for f in result.findings if f.fixable)
+    """The findings whose fix is in ``result.fixed`` (the engine says which)."""
+    return frozenset(result.applied)
 
 
 def _sarif_fixes(data: bytes, result: FileResult, task: Task) -> Fixes:
