@@ -82,6 +82,7 @@ def test_unknown_option_is_a_usage_error(run, tmp_path: Path) -> None:
     assert run("check", "--no-such-option", str(tmp_path)).code == 2
     assert run("check", "--format", "xml", str(tmp_path)).code == 2
     assert run("fix", "--diff", "--interactive", str(tmp_path)).code == 2
+    assert run("check", "--diff", "--format", "json", str(tmp_path)).code == 2
 
 
 def test_bad_config_exits_2_naming_the_key(run, tmp_path: Path) -> None:
