@@ -864,6 +864,44 @@ class ForceRemoveContainer(Rule):
             """,
         ),
         Invalid(
+            "shadowing-respected",
+            """
+            import subprocess
+            from subprocess import run
+
+
+            def f():
+                subprocess = FakeSubprocess()
+                subprocess.run(["docker", "rm", "-f", c])
+
+
+            def g(run):
+                run(["docker", "rm", "-f", c])
+
+
+            def h():
+                run(["docker", "rm", "-f", c])
+            """,
+            """
+            import subprocess
+            from subprocess import run
+            from dockfix.runtime import docker_executor
+
+
+            def f():
+                subprocess = FakeSubprocess()
+                subprocess.run(["docker", "rm", "-f", c])
+
+
+            def g(run):
+                run(["docker", "rm", "-f", c])
+
+
+            def h():
+                docker_executor.stop_and_remove(c)
+            """,
+        ),
+        Invalid(
             "timeout-process",
             """
             import subprocess
