@@ -31,6 +31,9 @@ def test_walk_honours_gitignore_and_skips_tool_folders(tmp_path: Path) -> None:
         "notes.txt",
     ):
         write(tmp_path, name, "")
+    (tmp_path / ".git" / "info").mkdir(parents=True, exist_ok=True)
+    (tmp_path / ".git" / "info" / "exclude").write_text("scratch.py\n")
+    write(tmp_path, "scratch.py", "")
     found = discover([str(tmp_path)])
     assert _names(found.files, tmp_path) == ["a.py", "pkg/b.py"]
 
