@@ -94,6 +94,7 @@ class WatchPlugin:
         if not self.started:
             return
         self.watch.stop()
+        self.probe.close()
         self.started = False
         if self.strict and self.watch.events and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -102,6 +103,7 @@ class WatchPlugin:
         if self.started:
             self.watch.stop()
             self.started = False
+        self.probe.close()
         restore_executor(self._previous_env)
 
     # -- the report --------------------------------------------------------------------
