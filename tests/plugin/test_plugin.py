@@ -97,7 +97,7 @@ def test_restart_is_reported_with_the_test_running(
     proc = start_pytest(pytester.path, "-v", *_watch_args(fake_daemon), env=_env(fake_daemon, gate))
     try:
         wait_for(gate / "started")
-        time.sleep(0.3)  # the watch looks again: test_before is over by then
+        time.sleep(0.5)  # the watch looks again: test_before is over by then
         old, new = fake_daemon.restart(down_for=0.3)
         time.sleep(0.4)  # several looks at the new process before test_during ends
         (gate / "go").write_text("")
@@ -122,7 +122,7 @@ def test_outage_without_restart(pytester: pytest.Pytester, fake_daemon: FakeDaem
     proc = start_pytest(pytester.path, *_watch_args(fake_daemon), env=_env(fake_daemon, gate))
     try:
         wait_for(gate / "started")
-        time.sleep(0.3)  # the watch looks again: test_before is over by then
+        time.sleep(0.5)  # the watch looks again: test_before is over by then
         fake_daemon.server.stop()
         time.sleep(0.4)
         fake_daemon.server.start()
@@ -152,7 +152,7 @@ def test_daemon_gone_at_the_end_and_strict_fails_the_run(
     )
     try:
         wait_for(gate / "started")
-        time.sleep(0.3)  # the watch looks again: test_before is over by then
+        time.sleep(0.5)  # the watch looks again: test_before is over by then
         fake_daemon.close()
         (gate / "go").write_text("")
         out, _ = proc.communicate(timeout=60)

@@ -74,7 +74,7 @@ def test_restart_of_a_real_dockerd_is_reported(
     )
     try:
         wait_for(gate / "started", timeout=60)
-        time.sleep(0.3)  # the watch looks again: test_before is over by then
+        time.sleep(0.5)  # the watch looks again: test_before is over by then
         old, new = private_dockerd.restart()
         time.sleep(0.5)  # the watch looks at the new daemon while test_during_restart runs
         (gate / "go").write_text("")
@@ -182,7 +182,7 @@ def test_event_stream_tells_a_restart_without_a_pid_file(
         wait_for(gate / "started", timeout=60)
         time.sleep(1.5)  # a look after test_before, with the stream open
         private_dockerd.restart()
-        time.sleep(1.5)  # the next look sees the stream ended while test_during_restart runs
+        time.sleep(2.0)  # the next look sees the stream ended while test_during_restart runs
         (gate / "go").write_text("")
         out, _ = proc.communicate(timeout=120)
     finally:
