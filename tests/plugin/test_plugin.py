@@ -306,3 +306,27 @@ def test_executor_used_before_the_run_is_named(
     assert proc.returncode == 0, out
     assert "the default executor was in use before the run started" in out
     assert str(own_log) in out
+
+
+def test_xdist_workers_write_to_the_controllers_log(
+    pytester: pytest.Pytester, fake_daemon: FakeDaemon
+) -> None:
+    pytest.importorskip("xdist")
+    pytester.makepyfile(test_counting=COUNTING_TESTS)
+    pytester.makepyfile(
+        test_more="""
+        import os, test_counting
+
+        def test_more_ops():
+            test_counting.write("ps")
+            test_counting.write("ps")
+        """
+    )
+    proc = start_pytest(
+        pytester.path, "-n", "2", *_watch_args(fake_daemon), env={"DOCKER_HOST": fake_daemon.host}
+    )
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out
+    assert "9 Docker operations" in out
+    assert "from 2 process(es)" in out
+    assert out.count("dockfix: Docker daemon") == 1
