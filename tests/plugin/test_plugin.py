@@ -328,5 +328,5 @@ def test_xdist_workers_write_to_the_controllers_log(
     out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0, out
     assert "9 Docker operations" in out
-    assert "from 2 process(es)" in out
+    assert "(2 processes)" in out
     assert out.count("dockfix: Docker daemon") == 1
