@@ -234,3 +234,15 @@ def test_shebang_makes_an_extensionless_script_a_candidate() -> None:
 
 def test_unknown_file_is_read_as_shell() -> None:
     assert codes("whatever", "docker rm -f c\n") == [("DF001", 1, 1)]
+
+
+def test_import_is_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dockfix.textscan; "
+        "print([m for m in ('libcst', 'typer', 'rich', 'dockfix.rules') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

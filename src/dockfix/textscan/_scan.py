@@ -6,7 +6,7 @@ import json
 import re
 from typing import Optional
 
-from dockfix.engine import Finding
+from dockfix.engine._types import Finding  # not the package: it loads the rule registry
 from dockfix.textscan._docker import classify
 from dockfix.textscan._files import DOCKERFILE, SHELL, YAML, file_kind
 from dockfix.textscan._lines import LogicalLine, logical_lines
