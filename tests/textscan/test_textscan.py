@@ -51,6 +51,9 @@ def codes(path: str, text: str) -> list[tuple[str, int, int]]:
             "x.sh", 'sh -c "cd /x && docker rm -f c"\n', [("DF001", 1, 17)], id="sh -c string"
         ),
         pytest.param("x.sh", "eval 'docker kill c'\n", [("DF002", 1, 7)], id="eval string"),
+        pytest.param(
+            "x.sh", 'echo "gone: $(docker kill c)"\n', [("DF002", 1, 15)], id="substitution in text"
+        ),
         pytest.param("x.sh", "$DOCKER rm -f c\n", [("DF001", 1, 1)], id="$DOCKER"),
         pytest.param("x.sh", "${DOCKER_BIN} kill c\n", [("DF002", 1, 1)], id="${DOCKER_BIN}"),
         pytest.param("x.sh", "docker kill c\n", [("DF002", 1, 1)], id="kill default signal"),
@@ -95,6 +98,7 @@ def test_reports(path: str, text: str, expected: list[tuple[str, int, int]]) -> 
         pytest.param("x.sh", "docker exec c rm -f /data/x\n", id="rm -f inside a container"),
         pytest.param("x.sh", "docker run --rm img rm -f /x\n", id="run --rm"),
         pytest.param("x.sh", 'echo "docker rm -f is dangerous"\n', id="text in echo"),
+        pytest.param("x.sh", "echo '$(docker kill c)'\n", id="single quotes: literal"),
         pytest.param("x.sh", "echo docker rm -f c\n", id="echo argument"),
         pytest.param("x.sh", "# docker rm -f c\n", id="comment line"),
         pytest.param("x.sh", "true  # docker kill c\n", id="trailing comment"),

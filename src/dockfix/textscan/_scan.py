@@ -16,7 +16,7 @@ FIX_REASON = "found in a non-Python file: dockfix reports it and does not rewrit
 # The program: `docker`, a path to it, or a variable that holds it ($(DOCKER), ${docker_bin}).
 _PROGRAM = re.compile(
     r"(?<![\w./${}-])(?:[\w./-]*/)?docker(?:\.exe)?(?![\w.-])"
-    r"|\$[({]?(?i:[A-Za-z_]*docker[A-Za-z_]*)[)}]?(?![\w.-])"
+    r"|\$(?:\((?i:\w*docker\w*)\)|\{(?i:\w*docker\w*)\}|(?i:[A-Za-z_]*docker\w*))(?![\w.-])"
 )
 # Words that may stand before a command without being the command.
 _WRAPPERS = frozenset(
@@ -32,12 +32,16 @@ _WORD_END = frozenset(" \t;&|)`")
 _IGNORE = re.compile(r"dockfix:\s*ignore(?:\[([A-Z0-9,\s]+)\])?")
 
 
-def _command_position(prefix: str) -> bool:
-    """True when a word after ``prefix`` starts a command (after wrappers like sudo, xargs -r)."""
+def _command_context(prefix: str) -> Optional[str]:
+    """What opens the command a word after ``prefix`` starts: ``""`` (the start), the word
+    ending in an operator (``&&``, ``$(``...), or None when that word is no command.
+
+    Wrappers before it (sudo, env, xargs -r, FOO=bar) are skipped.
+    """
     while True:
         match = _LAST_WORD.search(prefix)
         if match is None:
-            return True
+            return ""
         word = match.group(1)
         if (
             word in _WRAPPERS
@@ -48,7 +52,7 @@ def _command_position(prefix: str) -> bool:
         ):
             prefix = prefix[: match.start(1)]
             continue
-        return word[-1] in ";&|(`" or word.endswith("$(")
+        return word if word[-1] in ";&|(`" else None
 
 
 def _words(line: LogicalLine, index: int, quote: str) -> tuple[list[str], int]:
@@ -150,11 +154,13 @@ def _scan_line(line: LogicalLine, kind: str) -> list[Finding]:
         start = match.start()
         quote_at = line.quote_open[start]
         segment_start = quote_at + 1 if quote_at >= 0 else line.start
-        if not _command_position(line.text[segment_start:start]):
-            continue
-        if quote_at >= 0 and not _quoted_command_ok(line, quote_at):
+        context = _command_context(line.text[segment_start:start])
+        if context is None:
             continue
         quote = line.text[quote_at] if quote_at >= 0 else ""
+        substituted = quote == '"' and context.endswith(("$(", "`"))  # "$(docker kill x)"
+        if quote and not substituted and not _quoted_command_ok(line, quote_at):
+            continue
         words, end = _words(line, match.end(), quote)
         verdict = classify(words)
         if verdict is not None:
