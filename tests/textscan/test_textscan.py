@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dockfix.engine import Finding
 from dockfix.textscan import FIX_REASON, file_kind, is_candidate, scan
@@ -250,3 +252,47 @@ def test_import_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+_PIECES = [
+    "docker",
+    " rm",
+    " kill",
+    " volume",
+    " -f",
+    " --force",
+    " -s",
+    " KILL",
+    "'",
+    '"',
+    "\\\n",
+    "\n",
+    "#",
+    ";",
+    " && ",
+    "$(",
+    ")",
+    "`",
+    " - ",
+    "run: ",
+    "RUN ",
+    "[",
+    "]",
+    ",",
+    "\t",
+    "é",
+]
+
+
+@pytest.mark.parametrize("path", ["x.sh", "Makefile", "ci.yml", "Dockerfile"])
+@settings(max_examples=150, deadline=None)
+@given(data=st.lists(st.sampled_from(_PIECES), max_size=40).map("".join) | st.text(max_size=200))
+def test_never_raises_and_positions_are_in_the_file(path: str, data: str) -> None:
+    raw = data.encode("utf-8", "surrogatepass")
+    lines = raw.decode("utf-8", "replace").splitlines()
+    for finding in scan(path, raw):
+        assert 1 <= finding.line <= finding.end_line <= len(lines)
+        assert finding.column >= 1
+        assert finding.end_column >= 1
+        program = lines[finding.line - 1][finding.column - 1 :]
+        assert program.lower().lstrip("${(").startswith("docker") or program[:1] in "/["
