@@ -296,3 +296,15 @@ def test_never_raises_and_positions_are_in_the_file(path: str, data: str) -> Non
         assert finding.end_column >= 1
         program = lines[finding.line - 1][finding.column - 1 :]
         assert program.lower().lstrip("${(").startswith("docker") or program[:1] in "/["
+
+
+def test_settings_select_and_ignore() -> None:
+    from dockfix.engine import Settings
+
+    data = b"docker rm -f a\ndocker kill b\ndocker volume rm -f c\n"
+    assert [f.code for f in scan("x.sh", data, Settings(ignore=frozenset({"DF002"})))] == [
+        "DF001",
+        "DF003",
+    ]
+    assert [f.code for f in scan("x.sh", data, Settings(select=frozenset({"DF003"})))] == ["DF003"]
+    assert len(scan("x.sh", data, Settings())) == 3

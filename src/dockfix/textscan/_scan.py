@@ -6,7 +6,7 @@ import json
 import re
 from typing import Optional
 
-from dockfix.engine._types import Finding  # not the package: it loads the rule registry
+from dockfix.engine._types import Finding, Settings  # not the package: it loads the rules
 from dockfix.textscan._docker import classify
 from dockfix.textscan._files import DOCKERFILE, SHELL, YAML, file_kind
 from dockfix.textscan._lines import LogicalLine, logical_lines
@@ -168,10 +168,12 @@ def _scan_line(line: LogicalLine, kind: str) -> list[Finding]:
     return found
 
 
-def scan(path: str, data: bytes) -> list[Finding]:
+def scan(path: str, data: bytes, settings: Optional[Settings] = None) -> list[Finding]:
     """Findings (report only) for ``docker rm -f``, ``docker kill`` and ``docker volume rm -f``.
 
     ``path`` picks the dialect (shell, Makefile, YAML, Dockerfile; shell when unknown).
+    ``settings``, when given, keeps only the codes it enables (``select``/``ignore``).
+    Never raises for any bytes; ``# dockfix: ignore[...]`` suppresses as in Python.
     """
     kind = file_kind(path, data[:256]) or SHELL
     text = data.decode("utf-8", errors="replace")
@@ -179,6 +181,8 @@ def scan(path: str, data: bytes) -> list[Finding]:
     findings: list[Finding] = []
     for line in logical_lines(text, kind):
         for finding in _scan_line(line, kind):
+            if settings is not None and not settings.enabled(finding.code):
+                continue
             if not _suppressed(physical, finding.line, finding.code):
                 findings.append(finding)
     return sorted(findings, key=lambda f: (f.line, f.column, f.code))
