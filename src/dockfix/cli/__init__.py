@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockfix.cli import _audit  # noqa: F401  (registers `dockfix audit`)
+from dockfix.cli import _audit, _check, _fix, _rules  # noqa: F401  (registers the commands)
 from dockfix.cli._app import app, main
 
 __all__ = ["app", "main"]
