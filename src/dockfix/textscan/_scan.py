@@ -11,7 +11,7 @@ from dockfix.textscan._docker import classify
 from dockfix.textscan._files import DOCKERFILE, SHELL, YAML, file_kind
 from dockfix.textscan._lines import LogicalLine, logical_lines
 
-FIX_REASON = "found in a non-Python file: dockfix reports it and does not rewrite it"
+FIX_REASON = "a non-Python file: reported, never rewritten"
 
 # The program: `docker`, a path to it, or a variable that holds it ($(DOCKER), ${docker_bin}).
 _PROGRAM = re.compile(
