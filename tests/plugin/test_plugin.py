@@ -263,11 +263,13 @@ def test_audit_log_without_cache_provider(
         "-p",
         "no:cacheprovider",
         *_watch_args(fake_daemon, "0"),
-        env={"DOCKER_HOST": fake_daemon.host},
+        env={"DOCKER_HOST": fake_daemon.host, "TMPDIR": str(pytester.path)},
     )
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, out
     assert "7 Docker operations" in out
+    (log,) = pytester.path.glob("dockfix-audit-*/audit-*.jsonl")  # in the temp dir, kept
+    assert f"audit log: {log}" in out
 
 
 def test_docker_executor_fixture_is_the_runtime_default(pytester: pytest.Pytester) -> None:

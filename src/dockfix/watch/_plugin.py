@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -51,6 +52,7 @@ class WatchPlugin:
             self.audit_log = Path(config.invocation_params.dir, given).resolve()
         else:
             self.audit_log = _default_audit_log(config)
+        self.temporary_log = not inherited and not given and getattr(config, "cache", None) is None
         self.audit_offset = 0
         if not self.is_worker:
             self.audit_log.parent.mkdir(parents=True, exist_ok=True)
@@ -108,6 +110,10 @@ class WatchPlugin:
             self.started = False
         self.probe.close()
         restore_executor(self._previous_env)
+        if self.temporary_log and not self.is_worker:
+            with contextlib.suppress(OSError):
+                if self.audit_log.stat().st_size == 0:  # nothing to keep: no litter in /tmp
+                    self.audit_log.unlink()
 
     # -- the report --------------------------------------------------------------------
 
