@@ -77,7 +77,13 @@ def audit_peak(records: list[dict[str, Any]]) -> int:
     return peak(events)
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a child Python: no DOCKFIX_* settings, this checkout importable."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKFIX_")}
+    paths = [str(REPO / "src"), str(REPO), env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     env.update(extra)
     return env

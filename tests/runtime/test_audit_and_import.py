@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -58,7 +59,7 @@ for i in range(200):
 
 def test_lines_from_several_processes_never_interleave(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
-    env = child_env(PYTHONPATH=str(REPO))
+    env = child_env()
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path)], env=env) for _ in range(4)]
     assert [p.wait(60) for p in procs] == [0] * 4
     lines = path.read_text().splitlines()
@@ -112,23 +113,28 @@ def test_default_instance_and_public_names() -> None:
 
 PROBE = """
 import sys, time
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 import dockfix.runtime
-elapsed = time.perf_counter() - t0
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
 heavy = sorted(m for m in ("libcst", "typer", "rich", "asyncio") if m in sys.modules)
-print(elapsed, ",".join(heavy))
+print(wall, cpu, ",".join(heavy))
 """
 
 
 def test_import_is_light_and_fast(tmp_path: Path) -> None:
-    env = child_env(PYTHONPATH=str(REPO))
+    env = child_env()
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(tmp_path / "pycache")  # compiled once, then measured
     runs = []
-    for _ in range(4):
+    for _ in range(5):
         out = subprocess.run(
             [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
         ).stdout.split(" ")
-        runs.append((float(out[0]), out[1].strip()))
-    assert all(heavy == "" for _, heavy in runs), runs
-    assert min(t for t, _ in runs[1:]) < 0.030, runs
+        runs.append((float(out[0]), float(out[1]), out[2].strip()))
+    assert all(heavy == "" for _, _, heavy in runs), runs
+    # The first run compiles. CPU time is the firm bound. Wall time is checked against the same
+    # 30 ms only on a machine that is not overloaded (a shared 2-core box at load 10 stretches
+    # every import several times over).
+    assert min(cpu for _, cpu, _ in runs[1:]) < 0.030, runs
+    if hasattr(os, "getloadavg") and os.getloadavg()[0] < (os.cpu_count() or 1):
+        assert min(wall for wall, _, _ in runs[1:]) < 0.030, runs

@@ -41,7 +41,7 @@ NO_NET = ("--network", "none")
 def start_many(factory: ContainerFactory, count: int) -> list[str]:
     with ThreadPoolExecutor(4) as pool:
         names = list(pool.map(lambda _: factory.run(extra=NO_NET), range(count)))
-    time.sleep(0.6)  # let each shell install its SIGTERM trap
+    time.sleep(1.0)  # let each shell install its SIGTERM trap (generous: shared, loaded host)
     return names
 
 
@@ -61,7 +61,6 @@ def test_stop_and_remove_from_threads_in_several_processes(
         DOCKFIX_STOP_TIMEOUT="10",
         DOCKFIX_DOCKER=docker,
         DOCKFIX_AUDIT_LOG=str(tmp_path / "audit.jsonl"),
-        PYTHONPATH=str(REPO),
     )
     procs = []
     for p in range(3):
@@ -190,3 +189,33 @@ def test_asyncio_stop_and_remove(docker_containers: ContainerFactory, tmp_path: 
     assert all(docker_containers.graceful(n) for n in names)
     assert docker_containers.remaining() == []
     assert audit_peak(audit_records(tmp_path / "audit.jsonl")) <= 2
+
+
+def test_racing_removals_of_one_container(
+    docker_containers: ContainerFactory, tmp_path: Path
+) -> None:
+    # Two teardown paths removing the same container at once: docker answers the losers with
+    # "removal ... already in progress" (retried) or "No such container" (gone: success).
+    name = start_many(docker_containers, 1)[0]
+    ex = make(tmp_path, min_interval=0)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(
+            pool.map(lambda _: ex.stop_and_remove(name, capture_output=True, text=True), range(4))
+        )
+    assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stderr for r in results]
+    assert docker_containers.graceful(name)
+    assert not docker_containers.exists(name)
+
+
+def test_global_args_go_before_the_subcommand(
+    docker_containers: ContainerFactory, tmp_path: Path
+) -> None:
+    name = start_many(docker_containers, 1)[0]
+    ex = make(tmp_path)
+    host = ("-H", "unix:///var/run/docker.sock")
+    assert ex.stop_and_remove(name, timeout=3, global_args=host, check=True).returncode == 0
+    argvs = [r["argv"] for r in audit_records(tmp_path / "audit.jsonl")]
+    assert argvs == [
+        ["docker", *host, "stop", "-t", "3", "--", name],
+        ["docker", *host, "rm", "--", name],
+    ]

@@ -34,6 +34,8 @@ REFUSED = [
     pytest.param(["docker", "kill", "--signal", "9", "c1"], "stop", id="kill --signal 9"),
     pytest.param(["docker", "kill", "-skill", "c1"], "stop", id="kill -skill"),
     pytest.param(["docker", "-H", "unix:///x.sock", "kill", "c1"], "stop", id="kill after -H"),
+    pytest.param(["docker", "stop", "--signal", "KILL", "c1"], "stop", id="stop --signal KILL"),
+    pytest.param(["docker", "container", "stop", "-s", "9", "c1"], "stop", id="stop -s 9"),
     pytest.param(["docker", "volume", "rm", "-f", "v1"], "remove_volumes", id="volume rm -f"),
     pytest.param(
         ["docker", "volume", "rm", "--force", "v1"], "remove_volumes", id="volume --force"
@@ -65,9 +67,13 @@ ALLOWED = [
     pytest.param(["docker", "run", "--rm", "img", "rm", "-f", "/x"], id="run rm -f"),
     pytest.param(["docker", "-H", "rm", "ps"], id="host named rm"),
     pytest.param(["docker", "stop", "-t", "5", "c1"], id="stop"),
+    pytest.param(["docker", "stop", "-t", "5", "-s", "SIGINT", "c1"], id="stop --signal INT"),
+    pytest.param(["docker", "stop", "-t", "0", "c1"], id="stop -t 0 (explicit, not refused)"),
     pytest.param(["docker", "rmi", "-f", "img"], id="rmi -f (reported, not refused)"),
     pytest.param(["docker", "network", "rm", "-f", "n"], id="network rm -f"),
     pytest.param(["rm", "-f", "/tmp/x"], id="not docker"),
+    pytest.param(["docker-compose", "rm", "-f"], id="docker-compose rm -f"),
+    pytest.param(["docker-compose", "kill"], id="docker-compose kill"),
 ]
 
 
@@ -92,7 +98,7 @@ def test_force_forms_are_refused_before_running(
     assert record["duration"] == 0
 
 
-@pytest.mark.parametrize(("argv", "safe"), REFUSED[:3] + REFUSED[14:15] + REFUSED[21:22])
+@pytest.mark.parametrize(("argv", "safe"), REFUSED[:3] + REFUSED[14:15] + REFUSED[23:24])
 def test_every_entry_point_is_guarded(executor: DockerExecutor, argv: list[str], safe: str) -> None:
     for method in (executor.run, executor.call, executor.check_call, executor.check_output):
         with pytest.raises(ForceRefusedError):
@@ -114,9 +120,9 @@ def test_allow_force_lets_them_through(tmp_path: Path, argv: list[str]) -> None:
 
 @pytest.mark.parametrize("argv", ALLOWED)
 def test_other_dash_f_is_not_force(tmp_path: Path, argv: list[str]) -> None:
-    from dockfix.runtime._argv import refusal
+    from dockfix.runtime._argv import program_is_docker, refusal
 
-    assert refusal(argv) is None
+    assert not program_is_docker(argv[0], "docker") or refusal(argv) is None
 
 
 def test_refused_even_inside_asyncio(executor: DockerExecutor) -> None:

@@ -82,7 +82,6 @@ def test_processes_and_threads_share_the_limit(tmp_path: Path, fake: tuple[str, 
         DOCKFIX_MIN_INTERVAL="0",
         DOCKFIX_DOCKER=docker,
         DOCKFIX_AUDIT_LOG=str(tmp_path / "audit.jsonl"),
-        PYTHONPATH=str(REPO),
     )
     spec = json.dumps({"mode": "run", "threads": [[[docker, "ps"]] * 3] * 3})
     procs = [
@@ -108,7 +107,7 @@ def test_crashed_holder_frees_its_slots(tmp_path: Path) -> None:
         "print('held', flush=True)\n"
         "time.sleep(60)\n"
     )
-    env = child_env(PYTHONPATH=str(REPO))
+    env = child_env()
     child = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE)
     try:
         assert child.stdout is not None
@@ -142,13 +141,12 @@ def test_slot_timeout(tmp_path: Path) -> None:
 def test_min_interval_spaces_starts_across_processes(tmp_path: Path) -> None:
     trace = tmp_path / "trace"
     docker = fake_docker(tmp_path / "bin", trace, "true")
-    interval = 0.15
+    interval = 0.3
     env = child_env(
         DOCKFIX_LOCK_DIR=str(tmp_path / "locks"),
         DOCKFIX_MIN_INTERVAL=str(interval),
         DOCKFIX_DOCKER=docker,
         DOCKFIX_AUDIT_LOG=str(tmp_path / "audit.jsonl"),
-        PYTHONPATH=str(REPO),
     )
     spec = json.dumps({"mode": "run", "threads": [[[docker, "ps"]] * 2] * 2})
     procs = [
@@ -160,16 +158,16 @@ def test_min_interval_spaces_starts_across_processes(tmp_path: Path) -> None:
     starts = sorted(r["ts"] for r in audit_records(tmp_path / "audit.jsonl"))
     assert len(starts) == 8
     gaps = [b - a for a, b in zip(starts, starts[1:])]
-    assert min(gaps) >= interval * 0.6, gaps
+    assert min(gaps) >= interval * 0.5, gaps  # a start may run late, never early
     assert starts[-1] - starts[0] >= 7 * interval * 0.95
     traced = sorted(ts for ts, d in trace_events(trace) if d == 1)
     assert traced[-1] - traced[0] >= 7 * interval * 0.9
 
 
-def test_asyncio_respects_the_limit_without_blocking_the_loop(
-    tmp_path: Path, fake: tuple[str, Path]
-) -> None:
-    docker, trace = fake
+def test_asyncio_respects_the_limit_without_blocking_the_loop(tmp_path: Path) -> None:
+    # Each process takes 0.3 s: a loop blocked while waiting for a slot would miss ticks that long.
+    trace = tmp_path / "trace"
+    docker = fake_docker(tmp_path / "bin", trace, "sleep 0.3")
     ex = make(tmp_path, docker, max_concurrent=2)
     gaps: list[float] = []
 
@@ -184,20 +182,20 @@ def test_asyncio_respects_the_limit_without_blocking_the_loop(
     async def main() -> list[int]:
         stop = asyncio.Event()
         tick = asyncio.ensure_future(ticker(stop))
-        codes = await asyncio.gather(*(ex.aio.call([docker, "ps"]) for _ in range(8)))
+        codes = await asyncio.gather(*(ex.aio.call([docker, "ps"]) for _ in range(6)))
         stop.set()
         await tick
         return codes
 
     # sync threads compete for the same slots meanwhile
-    threads = [threading.Thread(target=ex.run, args=([docker, "ps"],)) for _ in range(4)]
+    threads = [threading.Thread(target=ex.run, args=([docker, "ps"],)) for _ in range(2)]
     for t in threads:
         t.start()
-    assert asyncio.run(main()) == [0] * 8
+    assert asyncio.run(main()) == [0] * 6
     for t in threads:
         t.join()
     assert trace_peak(trace) == 2
-    assert max(gaps) < 0.08, "the event loop was blocked"
+    assert max(gaps) < 0.2, "the event loop was blocked"
 
 
 def test_async_create_subprocess_exec_holds_a_slot_until_exit(
@@ -290,3 +288,82 @@ def test_run_limited_holds_a_slot(tmp_path: Path) -> None:
         ex.run_limited(lambda: 1 / 0)
     assert "ZeroDivisionError" in audit_records(tmp_path / "audit.jsonl")[-1]["error"]
     assert os.path.isdir(tmp_path / "locks")
+
+
+def test_a_program_that_cannot_start_releases_its_slot(tmp_path: Path) -> None:
+    missing = str(tmp_path / "no-such-dir" / "docker")
+    ex = make(tmp_path, missing, max_concurrent=1)
+    for _ in range(3):
+        with pytest.raises(FileNotFoundError):
+            ex.run([missing, "ps"])
+
+    async def main() -> None:
+        with pytest.raises(FileNotFoundError):
+            await ex.aio.create_subprocess_exec(missing, "ps")
+        with pytest.raises(FileNotFoundError):
+            await ex.aio.run([missing, "ps"])
+
+    asyncio.run(main())
+    records = audit_records(tmp_path / "audit.jsonl")
+    assert len(records) == 5
+    assert all(r["returncode"] is None and "FileNotFoundError" in r["error"] for r in records)
+    slot = ex.limiter.try_acquire()
+    assert slot is not None
+    slot.release()
+
+
+def test_docker_calls_inside_run_limited_reuse_its_slot(
+    tmp_path: Path, fake: tuple[str, Path]
+) -> None:
+    # With one slot, a docker call made by code that run_limited is running would wait for ever
+    # for a second slot; it reuses the caller's instead (slot_timeout turns a hang into an error).
+    docker, trace = fake
+    ex = make(tmp_path, docker, max_concurrent=1, slot_timeout=5)
+
+    def helper() -> int:
+        return ex.call([docker, "ps"]) + ex.call([docker, "ps"])
+
+    assert ex.run_limited(helper) == 0
+
+    async def main() -> list[int]:
+        async def async_helper() -> int:
+            return await ex.aio.call([docker, "ps"])
+
+        nested = await ex.aio.run_limited(async_helper)
+        in_thread = await ex.aio.run_limited(helper)
+        both = await asyncio.gather(ex.aio.call([docker, "ps"]), ex.aio.call([docker, "ps"]))
+        return [nested, in_thread, *both]
+
+    assert asyncio.run(main()) == [0, 0, 0, 0]
+    assert trace_peak(trace) == 1
+    records = audit_records(tmp_path / "audit.jsonl")
+    expected = "ps ps callable | ps callable | ps ps callable | ps ps".replace("| ", "").split()
+    assert [r["op"] for r in records] == expected
+    assert {r["slot"] for r in records} == {0}
+    slot = ex.limiter.try_acquire()
+    assert slot is not None
+    slot.release()
+
+
+NO_FCNTL = """
+import sys
+sys.modules["fcntl"] = None  # a platform without POSIX locks
+import dockfix.runtime
+from dockfix.runtime import DockerExecutor, _locks
+ex = DockerExecutor(lock_dir=sys.argv[1], max_concurrent=1)
+slot = ex.limiter.acquire()
+assert ex.limiter.try_acquire() is None  # the in-process limit still holds
+slot.release()
+print(_locks.CROSS_PROCESS)
+"""
+
+
+def test_import_and_in_process_limits_without_fcntl(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", NO_FCNTL, str(tmp_path / "locks")],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -73,6 +74,7 @@ def test_persistent_transient_error_gives_up_within_bounds(tmp_path: Path) -> No
     assert result.returncode == 1
 
 
+@pytest.mark.skipif(shutil.which("docker") is None, reason="needs the docker CLI (no daemon)")
 def test_unreachable_daemon_fails_fast_with_a_clear_error(tmp_path: Path) -> None:
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "DOCKER_HOST": "unix:///nonexistent.sock"}
     ex = make(tmp_path, "docker", retries=3)
@@ -116,6 +118,14 @@ def test_permanent_errors_are_not_retried(tmp_path: Path) -> None:
     ex = make(tmp_path, docker)
     assert ex.call([docker, "ps"], stderr=subprocess.PIPE) == 1
     assert len(audit_records(tmp_path / "audit.jsonl")) == 1
+    with pytest.raises(DockerUnavailableError, match="permission denied") as info:
+        ex.check_call([docker, "ps"], stderr=subprocess.PIPE)
+    assert info.value.attempts == 1
+    docker = failing_then_ok(tmp_path / "bin2", tmp_path / "trace2", "Error: bad flag", 99)
+    with pytest.raises(DockerCommandError) as failed:
+        ex.check_call([docker, "ps"], stderr=subprocess.PIPE)
+    assert type(failed.value) is DockerCommandError
+    assert failed.value.attempts == 1
 
 
 @pytest.mark.parametrize(
@@ -129,6 +139,20 @@ def test_missing_container_in_both_forms_is_success(tmp_path: Path, message: str
     assert ex.stop_and_remove("c1", missing_ok=False).returncode == 1
     with pytest.raises(DockerCommandError):
         ex.stop_and_remove("c1", missing_ok=False, check=True)
+
+
+def test_safe_methods_read_stderr_whatever_the_caller_asked(tmp_path: Path) -> None:
+    message = "Error response from daemon: No such container: c1"
+    docker = failing_then_ok(tmp_path / "bin", tmp_path / "trace", message, 99)
+    ex = make(tmp_path, docker)
+    assert ex.stop_and_remove("c1", stderr=subprocess.DEVNULL).returncode == 0
+    assert ex.stop("c1", missing_ok=True, stderr=subprocess.DEVNULL).returncode == 0
+    with open(tmp_path / "err.txt", "w") as err:
+        assert ex.stop_and_remove("c1", missing_ok=False, stderr=err).returncode == 1
+    assert "No such container" in (tmp_path / "err.txt").read_text()
+    with open(tmp_path / "err.bin", "wb") as errb:
+        assert ex.stop("c1", stderr=errb).returncode == 1
+    assert b"No such container" in (tmp_path / "err.bin").read_bytes()
 
 
 def test_stop_process_timeout_exceeds_the_grace_period(tmp_path: Path) -> None:

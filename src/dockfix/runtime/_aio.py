@@ -17,8 +17,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from ._executor import Call, DockerExecutor, Outcome, _callable_name
-from ._limiter import Slot
+from ._argv import is_unavailable
+from ._executor import DockerExecutor, callable_name
+from ._limiter import Slot, held_slot, holding
+from ._plan import Call, Outcome, noop, plan_stop, plan_stop_and_remove, plan_volume_rm
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -36,6 +38,9 @@ class AsyncDockerExecutor:
         self.executor = executor
         self._pool: ThreadPoolExecutor | None = None
         self._watchers: set[asyncio.Task[None]] = set()
+        # Tasks awaiting a coroutine inside run_limited, with their slot: a docker call they make
+        # reuses it (the thread-local mark of the sync executor, for tasks).
+        self._task_slots: dict[asyncio.Task[Any], list[int]] = {}
 
     def _threads(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -47,10 +52,15 @@ class AsyncDockerExecutor:
         """A slot (after the start spacing) and the seconds waited; never blocks the loop."""
         settings, limiter = self.executor.settings, self.executor.limiter
         started = time.monotonic()
+        # Called from code that already holds a slot (run_limited): use it, still spaced.
+        nested = held_slot(limiter)
+        task = asyncio.current_task()
+        if task is not None and self._task_slots.get(task):
+            nested = Slot(self._task_slots[task][-1])
         deadline = None if settings.slot_timeout is None else started + settings.slot_timeout
         delay = _POLL_MIN
         while True:
-            slot = limiter.try_acquire()
+            slot = nested or limiter.try_acquire()
             if slot is not None:
                 break
             if deadline is not None and time.monotonic() >= deadline:
@@ -162,14 +172,14 @@ class AsyncDockerExecutor:
         **subprocess_kwargs: Any,
     ) -> subprocess.CompletedProcess[Any]:
         ex = self.executor
-        stop, rm = ex._plan_stop_and_remove(
-            containers, timeout, volumes, global_args, subprocess_kwargs
+        stop, rm = plan_stop_and_remove(
+            ex.settings, containers, timeout, volumes, global_args, subprocess_kwargs
         )
         if rm is None:
-            return ex._noop(stop.argv, subprocess_kwargs)
+            return noop(stop.argv, subprocess_kwargs)
         check = bool(subprocess_kwargs.get("check"))
         stopped = await self._execute(stop)
-        if stopped.result.returncode != 0 and _unavailable(stopped.error):
+        if stopped.result.returncode != 0 and is_unavailable(stopped.error):
             return ex.finish(stop, stopped, check=check)
         return ex.finish(rm, await self._execute(rm), check=check, missing_ok=missing_ok)
 
@@ -182,9 +192,11 @@ class AsyncDockerExecutor:
         **subprocess_kwargs: Any,
     ) -> subprocess.CompletedProcess[Any]:
         ex = self.executor
-        call = ex._plan_stop(containers, timeout, global_args, subprocess_kwargs)
-        if call.argv[-1] == "--":
-            return ex._noop(call.argv, subprocess_kwargs)
+        call, any_names = plan_stop(
+            ex.settings, containers, timeout, global_args, subprocess_kwargs
+        )
+        if not any_names:
+            return noop(call.argv, subprocess_kwargs)
         check = bool(subprocess_kwargs.get("check"))
         return ex.finish(call, await self._execute(call), check=check, missing_ok=missing_ok)
 
@@ -196,9 +208,9 @@ class AsyncDockerExecutor:
         **subprocess_kwargs: Any,
     ) -> subprocess.CompletedProcess[Any]:
         ex = self.executor
-        call = ex._plan_volume_rm(volumes, global_args, subprocess_kwargs)
-        if call.argv[-1] == "--":
-            return ex._noop(call.argv, subprocess_kwargs)
+        call, any_names = plan_volume_rm(ex.settings, volumes, global_args, subprocess_kwargs)
+        if not any_names:
+            return noop(call.argv, subprocess_kwargs)
         check = bool(subprocess_kwargs.get("check"))
         outcome = await self._execute(call)
         return ex.finish(call, outcome, check=check, missing_ok=missing_ok, volume=True)
@@ -208,15 +220,22 @@ class AsyncDockerExecutor:
         ex = self.executor
         slot, wait = await self.acquire()
         ts, t0 = time.time(), time.monotonic()
-        name = _callable_name(fn)
+        name = callable_name(fn)
         if inspect.iscoroutinefunction(fn):
             error: str | None = None
+            task = asyncio.current_task()
+            assert task is not None
+            self._task_slots.setdefault(task, []).append(slot.number)
             try:
                 return await fn(*args, **kwargs)
             except BaseException as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 raise
             finally:
+                stack = self._task_slots[task]
+                stack.pop()
+                if not stack:
+                    del self._task_slots[task]
                 slot.release()
                 ex.audit.record(
                     op="callable", argv=[name], ts=ts, wait=wait,
@@ -227,7 +246,8 @@ class AsyncDockerExecutor:
         def in_thread() -> Any:
             error: str | None = None
             try:
-                return fn(*args, **kwargs)
+                with holding(ex.limiter, slot):
+                    return fn(*args, **kwargs)
             except BaseException as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 raise
@@ -240,9 +260,3 @@ class AsyncDockerExecutor:
                 )  # fmt: skip
 
         return await asyncio.get_running_loop().run_in_executor(self._threads(), in_thread)
-
-
-def _unavailable(error: str) -> bool:
-    from ._argv import is_unavailable
-
-    return is_unavailable(error)

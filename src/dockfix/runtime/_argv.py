@@ -50,6 +50,7 @@ _MANAGEMENT = frozenset(
 _RM_OPS = frozenset({"rm", "container rm", "container remove"})
 _KILL_OPS = frozenset({"kill", "container kill"})
 _VOLUME_RM_OPS = frozenset({"volume rm", "volume remove"})
+_STOP_OPS = frozenset({"stop", "container stop", "restart", "container restart"})
 _FALSE = frozenset({"false", "0", "f"})
 _KILL_SIGNALS = frozenset({"KILL", "9"})
 
@@ -63,7 +64,8 @@ def program_is_docker(program: str, configured: str) -> bool:
     base = os.path.basename(program).lower()
     if base.endswith(".exe"):
         base = base[:-4]
-    return base.startswith(_DOCKER_LIKE)
+    # docker-compose & co have their own verbs: `docker-compose rm -f` only skips a prompt.
+    return base.startswith(_DOCKER_LIKE) and "compose" not in base
 
 
 def split_command(argv: list[str]) -> tuple[str, list[str]]:
@@ -115,9 +117,9 @@ def _has_force(args: list[str]) -> bool:
     return False
 
 
-def _kill_signal(args: list[str]) -> str:
-    """The signal ``docker kill`` would send (``KILL`` by default), normalised."""
-    signal = "KILL"
+def _kill_signal(args: list[str], default: str = "KILL") -> str:
+    """The signal given with ``-s``/``--signal`` (``default`` without one), normalised."""
+    signal = default
     i = 0
     while i < len(args):
         tok = args[i]
@@ -138,9 +140,14 @@ def _kill_signal(args: list[str]) -> str:
     return signal[3:] if signal.startswith("SIG") else signal
 
 
-def refusal(argv: list[str]) -> tuple[str, str] | None:
-    """Why ``argv`` must be refused and the safe method to use instead, or None when it is safe."""
-    op, args = split_command(argv)
+def refusal(
+    argv: list[str], command: tuple[str, list[str]] | None = None
+) -> tuple[str, str] | None:
+    """Why ``argv`` must be refused and the safe method to use instead, or None when it is safe.
+
+    ``command`` is ``split_command(argv)`` when the caller already has it.
+    """
+    op, args = command if command is not None else split_command(argv)
     shown = " ".join(argv)
     if op in _RM_OPS and _has_force(args):
         return (
@@ -153,6 +160,13 @@ def refusal(argv: list[str]) -> tuple[str, str] | None:
         return (
             f"refusing `{shown}`: docker kill sends SIGKILL (the default signal), with no graceful "
             "stop. Use docker_executor.stop(*containers) (SIGTERM, then KILL after the timeout), "
+            "or create DockerExecutor(allow_force=True) to allow it.",
+            "stop",
+        )
+    if op in _STOP_OPS and _kill_signal(args, default="") in _KILL_SIGNALS:
+        return (
+            f"refusing `{shown}`: a stop with --signal KILL is a kill, with no graceful stop. "
+            "Use docker_executor.stop(*containers) (SIGTERM, then KILL after the timeout), "
             "or create DockerExecutor(allow_force=True) to allow it.",
             "stop",
         )
@@ -179,15 +193,20 @@ _MISSING_CONTAINER = ("no such container", "no container with name or id")
 _MISSING_VOLUME = ("no such volume", "no volume with name")
 
 
+# The daemon cannot be used, and retrying will not change that.
+_FORBIDDEN = ("permission denied while trying to connect",)
+
+
 def is_unavailable(error: str) -> bool:
+    """The daemon could not be reached (or not by this user): ``DockerUnavailableError``."""
     low = error.lower()
-    return any(text in low for text in _UNAVAILABLE)
+    return any(text in low for text in _UNAVAILABLE) or any(text in low for text in _FORBIDDEN)
 
 
 def is_transient(error: str) -> bool:
     """Worth retrying: the daemon was unreachable, or a concurrent removal is still running."""
     low = error.lower()
-    return is_unavailable(low) or any(text in low for text in _IN_PROGRESS)
+    return any(text in low for text in _UNAVAILABLE) or any(text in low for text in _IN_PROGRESS)
 
 
 def only_missing(error: str, *, volume: bool = False) -> bool:

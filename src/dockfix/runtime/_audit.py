@@ -7,7 +7,6 @@ processes at once never interleave within a line.
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 
@@ -15,8 +14,22 @@ TYPE_CHECKING = False  # typing is not imported at run time (import cost)
 if TYPE_CHECKING:
     from typing import Any
 
-logger = logging.getLogger("dockfix.runtime")
-logger.addHandler(logging.NullHandler())
+if TYPE_CHECKING:
+    import logging
+
+_logger: list[logging.Logger] = []
+
+
+def get_logger() -> logging.Logger:
+    """The ``dockfix.runtime`` logger (``logging`` is imported at the first record)."""
+    if not _logger:
+        import logging
+
+        logger = logging.getLogger("dockfix.runtime")
+        logger.addHandler(logging.NullHandler())
+        _logger.append(logger)
+    return _logger[0]
+
 
 HOST = os.uname().nodename if hasattr(os, "uname") else os.environ.get("COMPUTERNAME", "")
 
@@ -44,7 +57,15 @@ class AuditLog:
         slot: int | None,
         error: str | None,
         refused: bool = False,
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | None:
+        """Log one record; the record, or None when no logger level or file wanted it."""
+        failed = refused or error is not None or returncode not in (0, None)
+        level = 30 if failed else 20  # logging.WARNING, logging.INFO
+        logger = get_logger()
+        to_logger = logger.isEnabledFor(level)
+        to_file = self.path is not None and not self._broken
+        if not (to_logger or to_file):
+            return None
         rec: dict[str, Any] = {
             "v": 1,
             "ts": round(ts, 6),
@@ -60,9 +81,7 @@ class AuditLog:
             "error": error,
             "refused": refused,
         }
-        failed = refused or error is not None or returncode not in (0, None)
-        level = logging.WARNING if failed else logging.INFO
-        if logger.isEnabledFor(level):
+        if to_logger:
             what = "refused" if refused else f"rc={returncode}"
             logger.log(
                 level,
@@ -75,7 +94,7 @@ class AuditLog:
                 f": {error}" if error else "",
                 extra={"dockfix_audit": rec},
             )
-        if self.path is not None and not self._broken:
+        if to_file:
             self._write(rec)
         return rec
 
@@ -90,7 +109,9 @@ class AuditLog:
                 os.write(fd, line[written:])
         except OSError as exc:
             self._broken = True
-            logger.warning("dockfix audit log %s is not writable, disabled: %s", self.path, exc)
+            get_logger().warning(
+                "dockfix audit log %s is not writable, disabled: %s", self.path, exc
+            )
 
     def _open(self) -> int:
         with self._lock:

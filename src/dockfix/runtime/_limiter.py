@@ -9,12 +9,17 @@ reservation in ``interval.lock``: under its lock, read the last reserved start, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 
 from . import _locks
 from ._errors import SlotTimeoutError
+
+TYPE_CHECKING = False  # typing is not imported at run time (import cost)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _POLL_MIN = 0.001
 _POLL_MAX = 0.01
@@ -25,12 +30,29 @@ _semaphores: dict[tuple[str, int], threading.BoundedSemaphore] = {}
 _interval_locks: dict[str, threading.Lock] = {}
 
 
+def _forget_after_fork() -> None:
+    # A forked child must not inherit slots counted for its parent's threads.
+    global _registry_lock
+    _registry_lock = threading.Lock()
+    _semaphores.clear()
+    _interval_locks.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_after_fork)
+
+
 class Slot:
-    """One held execution slot; ``release()`` is idempotent and safe from any thread."""
+    """One held execution slot; ``release()`` is idempotent and safe from any thread.
+
+    A *nested* slot (no fd, no semaphore) stands for the slot its caller already holds.
+    """
 
     __slots__ = ("_fd", "_lock", "_released", "_semaphore", "number")
 
-    def __init__(self, number: int, fd: int, semaphore: threading.BoundedSemaphore) -> None:
+    def __init__(
+        self, number: int, fd: int = -1, semaphore: threading.BoundedSemaphore | None = None
+    ) -> None:
         self.number = number
         self._fd = fd
         self._semaphore = semaphore
@@ -42,11 +64,43 @@ class Slot:
             if self._released:
                 return
             self._released = True
+        if self._semaphore is None:
+            return
         try:
             _locks.unlock(self._fd)
         finally:
             os.close(self._fd)
             self._semaphore.release()
+
+
+# Slots held by the running thread while it runs caller code (``run_limited``): a docker call
+# made from inside that code uses the same slot instead of waiting for a second one, which
+# would deadlock once every slot is held by such a caller.
+_held = threading.local()
+
+
+def _held_slots() -> dict[tuple[str, int], list[int]]:
+    slots: dict[tuple[str, int], list[int]] | None = getattr(_held, "slots", None)
+    if slots is None:
+        slots = _held.slots = {}
+    return slots
+
+
+@contextlib.contextmanager
+def holding(limiter: Limiter, slot: Slot) -> Iterator[None]:
+    """Mark ``slot`` as held by the current thread for the duration of a ``with`` block."""
+    stack = _held_slots().setdefault(limiter.key, [])
+    stack.append(slot.number)
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
+def held_slot(limiter: Limiter) -> Slot | None:
+    """A nested slot when the current thread already holds one of ``limiter``, else None."""
+    stack = _held_slots().get(limiter.key)
+    return Slot(stack[-1]) if stack else None
 
 
 class Limiter:
@@ -58,21 +112,31 @@ class Limiter:
         self.min_interval = min_interval
         self._slot_paths = [os.path.join(lock_dir, f"slot-{k}.lock") for k in range(max_concurrent)]
         self._interval_path = os.path.join(lock_dir, "interval.lock")
-        key = (os.path.abspath(lock_dir), max_concurrent)
-        with _registry_lock:
-            self._semaphore = _semaphores.setdefault(
-                key, threading.BoundedSemaphore(max_concurrent)
-            )
-            self._interval_lock = _interval_locks.setdefault(key[0], threading.Lock())
+        self.key = self._key = (os.path.abspath(lock_dir), max_concurrent)
         self._dir_ready = False
+
+    def _semaphore(self) -> threading.BoundedSemaphore:
+        """The process-wide semaphore of this lock directory and size (a fresh one after fork)."""
+        sem = _semaphores.get(self._key)
+        if sem is None:
+            with _registry_lock:
+                sem = _semaphores.setdefault(self._key, threading.BoundedSemaphore(self._key[1]))
+        return sem
+
+    def _interval_lock(self) -> threading.Lock:
+        lock = _interval_locks.get(self._key[0])
+        if lock is None:
+            with _registry_lock:
+                lock = _interval_locks.setdefault(self._key[0], threading.Lock())
+        return lock
 
     def _ensure_dir(self) -> None:
         if not self._dir_ready:
             os.makedirs(self.lock_dir, mode=0o700, exist_ok=True)
             self._dir_ready = True
 
-    def _grab_file(self) -> Slot | None:
-        """With the semaphore held: lock the first free slot file, or None when all are taken."""
+    def _grab_file(self, sem: threading.BoundedSemaphore) -> Slot | None:
+        """With ``sem`` held: lock the first free slot file, or None when all are taken."""
         self._ensure_dir()
         for number, path in enumerate(self._slot_paths):
             fd = _locks.open_lock_file(path)
@@ -82,32 +146,34 @@ class Limiter:
                 os.close(fd)
                 raise
             if locked:
-                return Slot(number, fd, self._semaphore)
+                return Slot(number, fd, sem)
             os.close(fd)
         return None
 
     def try_acquire(self) -> Slot | None:
         """A slot if one is free right now (never blocks)."""
-        if not self._semaphore.acquire(blocking=False):
+        sem = self._semaphore()
+        if not sem.acquire(blocking=False):
             return None
         try:
-            slot = self._grab_file()
+            slot = self._grab_file(sem)
         except BaseException:
-            self._semaphore.release()
+            sem.release()
             raise
         if slot is None:
-            self._semaphore.release()
+            sem.release()
         return slot
 
     def acquire(self, timeout: float | None = None) -> Slot:
         """Block (polling the files of other processes) until a slot is free."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        if not self._semaphore.acquire(timeout=timeout):
+        sem = self._semaphore()
+        if not sem.acquire(timeout=timeout):
             raise SlotTimeoutError(f"no docker slot free within {timeout} s")
         delay = _POLL_MIN
         try:
             while True:
-                slot = self._grab_file()
+                slot = self._grab_file(sem)
                 if slot is not None:
                     return slot
                 if deadline is not None and time.monotonic() >= deadline:
@@ -115,14 +181,15 @@ class Limiter:
                 time.sleep(delay)
                 delay = min(delay * 2, _POLL_MAX)
         except BaseException:
-            self._semaphore.release()
+            sem.release()
             raise
 
     def reserve_start(self, *, blocking: bool = True) -> float | None:
         """Seconds to wait before starting (0 without spacing); None when busy and not blocking."""
         if self.min_interval <= 0:
             return 0.0
-        if not self._interval_lock.acquire(blocking=blocking):
+        thread_lock = self._interval_lock()
+        if not thread_lock.acquire(blocking=blocking):
             return None
         try:
             self._ensure_dir()
@@ -139,7 +206,7 @@ class Limiter:
             finally:
                 os.close(fd)
         finally:
-            self._interval_lock.release()
+            thread_lock.release()
 
     def _reserve(self, fd: int) -> float:
         os.lseek(fd, 0, os.SEEK_SET)
