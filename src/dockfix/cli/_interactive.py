@@ -123,7 +123,9 @@ def _review_file(path: str, config: Config, session: _Session) -> FileOutcome:
         write_atomic(path, final.fixed, snapshot)
     except WriteError as exc:
         return FileOutcome(path=path, findings=first.findings, error=str(exc))
-    return FileOutcome(path=path, findings=first.findings, fixed=frozenset(accepted), written=True)
+    return FileOutcome(
+        path=path, findings=first.findings, fixed=frozenset(final.applied), written=True
+    )
 
 
 def _ask_each(

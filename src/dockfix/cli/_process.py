@@ -93,12 +93,12 @@ def analyze_bytes(data: bytes, task: Task) -> FileOutcome:
             return FileOutcome(path=task.path, source=data, result=data)
         accept = _none if task.mode is Mode.CHECK else None
         result = eng.analyze(data, task.settings, path=task.path, accept=accept)
+        if result.error is not None:
+            return FileOutcome(path=task.path, error=result.error)
+        fixes = _sarif_fixes(data, result, task) if task.sarif_fixes else ()
     except Exception as exc:  # an engine bug must not stop the run
         return FileOutcome(path=task.path, error=f"internal error: {type(exc).__name__}: {exc}")
-    if result.error is not None:
-        return FileOutcome(path=task.path, error=result.error)
     fixed = frozenset() if accept is _none else _fixed_keys(result)
-    fixes = _sarif_fixes(data, result, task) if task.sarif_fixes else ()
     keep = task.keep_source or task.mode is Mode.WRITE
     return FileOutcome(
         path=task.path,
@@ -111,9 +111,8 @@ def analyze_bytes(data: bytes, task: Task) -> FileOutcome:
 
 
 def _fixed_keys(result: FileResult) -> frozenset[tuple[str, int, int]]:
-    if not result.changed:
-        return frozenset()
-    return frozenset(f.key for f in result.findings if f.fixable)
+    """The findings whose fix is in ``result.fixed`` (the engine says which)."""
+    return frozenset(result.applied)
 
 
 def _sarif_fixes(data: bytes, result: FileResult, task: Task) -> Fixes:
@@ -168,13 +167,41 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
+def _screen(task: Task) -> Optional[FileOutcome]:
+    """The outcome of a file the byte prefilter rules out (or that cannot be read);
+    None for a candidate, which needs the full analysis."""
+    try:
+        with open(task.path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return FileOutcome(path=task.path, error=f"cannot read: {exc.strerror or exc}")
+    if engine().prefilter(data, task.settings):
+        return None
+    return FileOutcome(path=task.path)
+
+
 def run_tasks(
     tasks: Sequence[Task],
     *,
     jobs: Optional[int] = None,
     advance: Optional[Callable[[], None]] = None,
 ) -> Iterator[FileOutcome]:
-    """Outcomes in the order of ``tasks``; parallel across processes when worth it."""
+    """Outcomes in the order of ``tasks``.
+
+    Files are screened here with the byte prefilter first (cheap, no libcst); only the
+    candidates are analysed, across processes when there are enough of them.
+    """
+    screened = [_screen(task) for task in tasks]
+    candidates = [task for task, outcome in zip(tasks, screened) if outcome is None]
+    analysed = _analyse_all(candidates, jobs)
+    for outcome in screened:
+        if advance:
+            advance()
+        yield outcome if outcome is not None else next(analysed)
+
+
+def _analyse_all(tasks: Sequence[Task], jobs: Optional[int]) -> Iterator[FileOutcome]:
+    """``process_file`` over ``tasks``, in order; parallel across processes when worth it."""
     workers = jobs or os.cpu_count() or 1
     done = 0
     if workers > 1 and len(tasks) >= SERIAL_BELOW:
@@ -187,12 +214,8 @@ def run_tasks(
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
                 for outcome in pool.map(process_file, tasks, chunksize=chunk):
                     done += 1
-                    if advance:
-                        advance()
                     yield outcome
         except (BrokenProcessPool, OSError):
             pass  # a worker died (or no processes can start): finish serially
     for task in tasks[done:]:
-        if advance:
-            advance()
         yield process_file(task)

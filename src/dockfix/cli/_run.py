@@ -136,7 +136,8 @@ def _run_files(request: Request, config: Config, report: Report, printer: _Print
     with _progress(len(tasks)) as (advance, deferred):
         held: list[FileOutcome] = []
         for outcome in run_tasks(tasks, jobs=request.jobs, advance=advance):
-            report.add(outcome)
+            # The report keeps no file contents: memory stays flat on big trees.
+            report.add(dataclasses.replace(outcome, source=b"", result=b""))
             if deferred:
                 held.append(outcome)
             else:

@@ -36,6 +36,8 @@ def fix_summary(report: Report) -> RenderableType:
     verb = "Would fix" if report.mode is Mode.DIFF else "Fixed"
     changed = "would change" if report.mode is Mode.DIFF else "changed"
     parts: list[RenderableType] = []
+    if not report.findings and not report.problems:
+        return Text("No findings: nothing to fix.", style="green")
     per_rule = report.fixes_per_rule()
     left = report.remaining
     if per_rule or left:
