@@ -73,7 +73,10 @@ class WatchPlugin:
                 self.audit_log, self.audit_offset = Path(settled[0]), 0
         self.tests = RunLog()
         self.probe = DaemonProbe(pidfile=str(_option(config, "docker_pidfile")) or None)
-        interval = float(_option(config, "docker_watch_interval"))
+        try:
+            interval = float(_option(config, "docker_watch_interval"))
+        except ValueError:
+            raise pytest.UsageError("docker_watch_interval: expected a number of seconds") from None
         self.watch = DaemonWatch(self.probe.look, interval, self.tests)
         self.strict = bool(_option(config, "docker_watch_strict"))
         self.started = False
