@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
 from dockfix.watch._executor import (
+    AUDIT_ENV,
     configure_executor,
     default_executor,
     restore_executor,
     settled_audit_log,
 )
-from dockfix.watch._monitor import DaemonEvent, DaemonWatch, RunLog
+from dockfix.watch._monitor import DaemonWatch, RunLog
 from dockfix.watch._probe import DaemonProbe
 
 
@@ -40,14 +42,21 @@ class WatchPlugin:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        try:  # before anything is created
+            interval = float(_option(config, "docker_watch_interval"))
+        except ValueError:
+            raise pytest.UsageError("docker_watch_interval: expected a number of seconds") from None
         self.is_worker = hasattr(config, "workerinput")  # pytest-xdist worker
         given = config.getoption("docker_audit_log")
+        inherited = os.environ.get(AUDIT_ENV) if self.is_worker else None
         # Absolute: the variable reaches processes that may run in another directory.
-        self.audit_log = (
-            Path(config.invocation_params.dir, given).resolve()
-            if given
-            else _default_audit_log(config)
-        )
+        if inherited:  # an xdist worker writes where its controller said
+            self.audit_log = Path(inherited)
+        elif given:
+            self.audit_log = Path(config.invocation_params.dir, given).resolve()
+        else:
+            self.audit_log = _default_audit_log(config)
+        self.temporary_log = not inherited and not given and getattr(config, "cache", None) is None
         self.audit_offset = 0
         if not self.is_worker:
             self.audit_log.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +77,6 @@ class WatchPlugin:
                 self.audit_log, self.audit_offset = Path(settled[0]), 0
         self.tests = RunLog()
         self.probe = DaemonProbe(pidfile=str(_option(config, "docker_pidfile")) or None)
-        interval = float(_option(config, "docker_watch_interval"))
         self.watch = DaemonWatch(self.probe.look, interval, self.tests)
         self.strict = bool(_option(config, "docker_watch_strict"))
         self.started = False
@@ -94,6 +102,7 @@ class WatchPlugin:
         if not self.started:
             return
         self.watch.stop()
+        self.probe.close()
         self.started = False
         if self.strict and self.watch.events and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -102,7 +111,12 @@ class WatchPlugin:
         if self.started:
             self.watch.stop()
             self.started = False
+        self.probe.close()
         restore_executor(self._previous_env)
+        if self.temporary_log and not self.is_worker:
+            with contextlib.suppress(OSError):
+                if self.audit_log.stat().st_size == 0:  # nothing to keep: no litter in /tmp
+                    self.audit_log.unlink()
 
     # -- the report --------------------------------------------------------------------
 
@@ -112,10 +126,3 @@ class WatchPlugin:
         from dockfix.watch._report import write_report
 
         write_report(terminalreporter, self)
-
-    @property
-    def events(self) -> list[DaemonEvent]:
-        return self.watch.events
-
-    def audit_path(self) -> Optional[Path]:
-        return self.audit_log if self.audit_log.exists() else None
