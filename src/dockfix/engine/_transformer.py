@@ -74,7 +74,7 @@ class Transformer(ContextAwareTransformer):
         self._statement_calls: set[int] = set()
         self._statement_lines: list[tuple[int, int]] = []
         self._pending: dict[int, list[cst.BaseSmallStatement]] = {}
-        self._resolver = Resolver(self._code_for, self._binding, self._qualified)
+        self._resolver = Resolver(self._code_for, self._binding, self._qualified, self._uses)
 
     # -- what extraction needs -------------------------------------------------------
     def _code_for(self, node: cst.CSTNode) -> str:
@@ -93,6 +93,10 @@ class Transformer(ContextAwareTransformer):
             return None
         target = getattr(assignments[0], "node", None)
         return self._bindings.get(id(target)) if target is not None else None
+
+    def _uses(self, name: cst.Name) -> int:
+        scope = self.get_metadata(ScopeProvider, name, None)
+        return len(scope.accesses[name.value]) if scope is not None else 0
 
     # -- traversal -------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:

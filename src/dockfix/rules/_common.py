@@ -90,7 +90,7 @@ def why_not_fixable(call: DockerCall) -> Optional[str]:
         )
     if call.argv_shape == "shell":
         return "a shell command string cannot be rewritten mechanically"
-    if call.argv_shape == "variable":
+    if call.argv_shape in ("variable", "variable-once"):
         return "the argv is built elsewhere (a variable); rewrite where it is built"
     if call.api == "subprocess.Popen":
         return "subprocess.Popen returns a process object; no executor method can replace it"

@@ -556,12 +556,33 @@ class DockerBypassesLimiter(Rule):
             # another tool); check it and route it by hand
         ),
         Invalid(
-            "argv-variable",
+            "argv-variable-read-once",
+            """
+            import subprocess
+
+
+            def up(image):
+                cmd = ["docker", "run", "-d", image]
+                subprocess.run(cmd, check=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            def up(image):
+                cmd = ["docker", "run", "-d", image]
+                docker_executor.run(cmd, check=True)
+            """,
+        ),
+        Invalid(
+            "argv-variable-extended",
             """
             import subprocess
 
 
             cmd = ["docker", "ps"]
+            if all_:
+                cmd.append("-a")
             subprocess.run(cmd)
             """,
             None,
