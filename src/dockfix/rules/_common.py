@@ -15,7 +15,6 @@ from dockfix.rules._base import (
     Reroute,
     RerouteArgv,
     RunnerCalls,
-    Verdict,
 )
 
 RUNTIME_DEFAULT_STOP_TIMEOUT = 10
@@ -229,10 +228,6 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
 def executor_method(call: DockerCall) -> str:
     """The executor's mirror of the call's API (``os.system`` statements become ``run``)."""
     return "run" if call.api == "os.system" else call.short_api
-
-
-def verdict(message: str, fix: Optional[Fix], reason: Optional[str]) -> Verdict:
-    return Verdict(message=message, fix=fix, reason=reason)
 
 
 def dangerous_code(cmd: Optional[DockerCommand]) -> Optional[str]:
