@@ -149,7 +149,11 @@ class ReplaceWith:
 
 @dataclass(frozen=True)
 class ReplaceStatements:
-    """Replace the statement the call makes (its result must be unused) by these statements."""
+    """Replace the statement the call makes (its result must be unused) by these statements.
+
+    For an awaited call (``await c.delete(force=True)``) the whole ``await`` statement is
+    replaced: write the ``await`` into the new statements.
+    """
 
     statements: tuple[str, ...]
     imports: tuple[tuple[str, Optional[str]], ...] = ()
