@@ -17,8 +17,6 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
-
 import dockfix.runtime  # noqa: F401 - the fixed suite needs it: fail here, not in the suite
 from dockfix.engine import Settings, analyze
 
