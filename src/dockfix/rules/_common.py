@@ -26,6 +26,7 @@ RM_FLAGS = {"-f": "force", "--force": "force", "-v": "volumes", "--volumes": "vo
 FORCE_FLAGS = {"-f": "force", "--force": "force"}
 RMI_FLAGS = FORCE_FLAGS | {"--no-prune": "no_prune"}
 KILL_VALUE_FLAGS = {"-s": "signal", "--signal": "signal"}
+STOP_VALUE_FLAGS = KILL_VALUE_FLAGS | {"-t": "time", "--time": "time", "--timeout": "time"}
 _KILL_SIGNALS = frozenset({"KILL", "SIGKILL", "9"})
 
 SUBPROCESS_RESULT = {
@@ -77,6 +78,13 @@ def kill_signal(flags: Flags) -> Optional[object]:
         name = signal.upper()
         return "KILL" if name in _KILL_SIGNALS else name
     return signal
+
+
+def stop_signal(flags: Flags) -> Optional[object]:
+    """The signal of a ``stop``/``restart`` (None: the image's stop signal), as kill_signal."""
+    if "signal" not in flags.values:
+        return None
+    return kill_signal(flags)
 
 
 def why_not_fixable(call: DockerCall) -> Optional[str]:
@@ -145,7 +153,12 @@ def safe_method_fix(
         texts = [tok.text for tok in call.command.global_args]
         inner = f"{texts[0]}," if len(texts) == 1 else ", ".join(texts)
         args.append(("global_args", f"({inner})"))
-    if settings.stop_timeout != RUNTIME_DEFAULT_STOP_TIMEOUT and method != "remove_volumes":
+    given = any(name == "timeout" for name, _ in extra)
+    if (
+        settings.stop_timeout != RUNTIME_DEFAULT_STOP_TIMEOUT
+        and method != "remove_volumes"
+        and not given
+    ):
         args.insert(0, ("timeout", str(settings.stop_timeout)))
     needs_pipe = False
     after: list[tuple[str, str]] = []
@@ -239,12 +252,11 @@ def dangerous_code(cmd: Optional[DockerCommand]) -> Optional[str]:
         flags = read_flags(cmd.args, RM_FLAGS)
         return "DF001" if forced(flags, cmd) else None
     if sub == ("kill",):
-        flags = read_flags(cmd.args, {}, KILL_VALUE_FLAGS)
-        return (
-            "DF002"
-            if kill_signal(flags) == "KILL" or isinstance(kill_signal(flags), Token)
-            else None
-        )
+        signal = kill_signal(read_flags(cmd.args, {}, KILL_VALUE_FLAGS))
+        return "DF002" if signal == "KILL" or isinstance(signal, Token) else None
+    if sub in (("stop",), ("restart",)):
+        signal = stop_signal(read_flags(cmd.args, {}, STOP_VALUE_FLAGS))
+        return "DF002" if signal == "KILL" or isinstance(signal, Token) else None
     if sub in (("volume", "rm"), ("network", "rm"), ("rmi",)):
         flags = read_flags(cmd.args, RMI_FLAGS if sub == ("rmi",) else FORCE_FLAGS)
         if not forced(flags, cmd):
