@@ -107,7 +107,8 @@ class ContainerFactory:
         name = name or f"dockfix-test-{uuid.uuid4().hex[:10]}"
         # No network: test containers need none, and a private dockerd started with
         # ``--bridge none`` (daemon restart tests) deletes the host's docker0 bridge.
-        args = ["run", "-d", "--network", "none", "--name", name, "--label", self.label, *extra]
+        network = () if any(a.startswith("--network") for a in extra) else ("--network", "none")
+        args = ["run", "-d", *network, "--name", name, "--label", self.label, *extra]
         if trap:
             args += ["-e", f"MARK_NAME={name}", "-v", f"{self.markers}:/mark"]
             args += [self.image, "sh", "-c", TRAP_SCRIPT]
