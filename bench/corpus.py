@@ -29,7 +29,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 DENSE_COUNT = 1000
 DEFAULT_OUT = Path(__file__).resolve().parent / "corpus"
 MANIFEST = "manifest.json"
@@ -38,6 +38,9 @@ FUNC_PREFIX = "_bench_docker_"
 # lib2to3's test data holds deliberately old or broken syntax; the rest of these do not parse
 # with the running interpreter either. They stay in "clean" (real trees have such files too).
 SKIP_FOR_DENSE = ("lib2to3/tests/data/", "test/bad", "test/badsyntax_")
+# Directory names that file discovery skips by default (ruff, dockfix: virtualenvs, builds):
+# a dense file there would be checked only when named on the command line.
+SKIP_DIRS_FOR_DENSE = frozenset({"venv", ".venv", "site-packages", "build", "dist", "_build"})
 
 # One docker command per appended function. ``{name}`` / ``{vol}`` are replaced by the function's
 # parameter (a variable) or by a string literal; each line is one argv token.
@@ -237,7 +240,12 @@ def is_parseable(source: bytes) -> bool:
 
 def _candidate_order(files: Sequence[Path]) -> list[Path]:
     """Files in a deterministic pseudo-random order (by hash of the relative path)."""
-    eligible = [f for f in files if not any(part in f.as_posix() for part in SKIP_FOR_DENSE)]
+    eligible = [
+        f
+        for f in files
+        if not any(part in f.as_posix() for part in SKIP_FOR_DENSE)
+        and not SKIP_DIRS_FOR_DENSE.intersection(f.parts[:-1])
+    ]
     return sorted(eligible, key=lambda p: hashlib.sha256(p.as_posix().encode()).hexdigest())
 
 

@@ -290,13 +290,20 @@ def run_once(tool: Tool, corpus_dir: Path, args: argparse.Namespace, label: str)
         before = _tree_digest(work)
     with out_path.open("wb") as out, err_path.open("wb") as err:
         sample = run_measured(
-            tool.argv, cwd=corpus_dir, stdout=out, stderr=err, interval=args.interval
+            tool.argv,
+            cwd=corpus_dir,
+            stdout=out,
+            stderr=err,
+            interval=args.interval,
+            timeout=args.timeout,
         )
     data = out_path.read_bytes()
     stderr = err_path.read_bytes()
     tool.samples.append(sample)
-    tool.counts.append(tool.counter(data) if tool.counter else None)
-    if sample.returncode not in tool.ok_codes or b"Traceback (most recent call last)" in stderr:
+    counted = tool.counter and not sample.timed_out
+    tool.counts.append(tool.counter(data) if tool.counter and counted else None)
+    crashed = sample.returncode not in tool.ok_codes or b"Traceback (most recent call" in stderr
+    if crashed and not sample.timed_out:
         tail = stderr.decode(errors="replace").strip().splitlines()[-3:]
         tool.errors.append(f"exit {sample.returncode}: {' | '.join(tail)}")
     if tool.fix_run and _tree_digest(work) != before:
@@ -333,7 +340,12 @@ def med(values: Sequence[float]) -> float:
 
 
 def wall(tool: Tool | None) -> float:
+    """Median wall time; a lower bound when some runs hit the time limit."""
     return med([s.wall for s in tool.samples]) if tool else float("nan")
+
+
+def censored(tool: Tool | None) -> bool:
+    return bool(tool and any(s.timed_out for s in tool.samples))
 
 
 def machine() -> dict[str, str]:
@@ -360,37 +372,37 @@ def machine() -> dict[str, str]:
     }
 
 
-def _fmt_ratio(value: float) -> str:
-    return "n/a" if value != value else f"{value:.2f}"
-
-
 def targets(by_key: dict[str, Tool], expected: int) -> list[tuple[str, str, str]]:
     """(target, measured, verdict) rows."""
     rows: list[tuple[str, str, str]] = []
 
-    def ratio(num: str, den: str) -> float:
+    def ratio_row(name: str, num: str, den: str, limit: float) -> tuple[str, str, str]:
         a, b = by_key.get(num), by_key.get(den)
-        return wall(a) / wall(b) if a and b and a.samples and b.samples else float("nan")
+        if not (a and b and a.samples and b.samples):
+            return name, "n/a", "n/a"
+        r = wall(a) / wall(b)
+        if censored(a):  # a lower bound: only a miss can be concluded
+            return name, f">= {r:.2f} (time limit hit)", "NOT met" if r > limit else "n/a"
+        return name, f"{r:.2f}", verdict(r <= limit)
 
     def verdict(ok: bool | None) -> str:
         return "n/a" if ok is None else ("met" if ok else "NOT met")
 
-    r = ratio("clean/dockfix-check", "clean/ruff")
-    rows.append(("clean: check / ruff <= 1.0", _fmt_ratio(r), verdict(None if r != r else r <= 1)))
-    r = ratio("dense/dockfix-check", "dense/ast-grep")
+    rows.append(ratio_row("clean: check / ruff <= 1.0", "clean/dockfix-check", "clean/ruff", 1))
     rows.append(
-        ("dense: check / ast-grep <= 1.0", _fmt_ratio(r), verdict(None if r != r else r <= 1))
+        ratio_row("dense: check / ast-grep <= 1.0", "dense/dockfix-check", "dense/ast-grep", 1)
     )
     check = by_key.get("dense/dockfix-check")
-    if check and check.counts:
+    if check and any(c is not None for c in check.counts):
         counts = sorted({c for c in check.counts if c is not None})
         ok = counts == [expected]
         rows.append((f"dense: check finds all {expected}", str(counts), verdict(ok)))
     else:
         rows.append((f"dense: check finds all {expected}", "n/a", "n/a"))
-    r = ratio("dense/dockfix-fix-diff", "dense/ast-grep")
     rows.append(
-        ("dense: fix --diff / ast-grep <= 2.0", _fmt_ratio(r), verdict(None if r != r else r <= 2))
+        ratio_row(
+            "dense: fix --diff / ast-grep <= 2.0", "dense/dockfix-fix-diff", "dense/ast-grep", 2
+        )
     )
     peaks = {
         k: max(s.peak for s in t.samples) for k, t in by_key.items() if t.dockfix and t.samples
@@ -425,6 +437,7 @@ def render(
     versions: dict[str, str],
     command: str,
     rounds: int,
+    args_timeout: float,
 ) -> str:
     by_key = {t.key: t for t in tools}
     info = machine()
@@ -461,10 +474,13 @@ def render(
         count = f"{tool.count_what} {'/'.join(str(c) for c in counts)}" if counts else ""
         base = by_key.get(BASELINE_FOR.get(tool.key, ""))
         ratio = wall(tool) / wall(base) if base and base.samples else float("nan")
-        ratio_txt = f"{ratio:.2f} × {base.key.split('/')[1]}" if base else ""
+        bound = ">= " if censored(tool) else ""
+        ratio_txt = f"{bound}{ratio:.2f} × {base.key.split('/')[1]}" if base else ""
         err = " **errors**" if tool.errors else ""
+        limit = f" ({sum(s.timed_out for s in tool.samples)} hit the time limit)" * censored(tool)
         lines.append(
-            f"| {tool.corpus} | {tool.label}{err} | {wall(tool):.3f} | {min(walls):.3f}–"
+            f"| {tool.corpus} | {tool.label}{err}{limit} | {bound}{wall(tool):.3f} |"
+            f" {min(walls):.3f}–"
             f"{max(walls):.3f} | {med([s.peak for s in tool.samples]):.0f} |"
             f" {med([s.maxrss for s in tool.samples]):.0f} | {count} | {ratio_txt} |"
         )
@@ -472,10 +488,11 @@ def render(
     lines += [f"| {a} | {b} | {c} |" for a, b, c in targets(by_key, expected)]
     lines += [
         "",
-        "Memory: *peak* is the larger of (a) the highest sum of resident sets of the whole process"
-        " tree, sampled every 20 ms from /proc, and (b) `ru_maxrss` from `wait4`, the largest"
-        " single process of the tree (children and pool workers included). *largest process* is"
-        " (b) alone.",
+        "Memory: *peak* is the larger of (a) the highest sum of the proportional set sizes (PSS)"
+        " of the whole process tree, sampled every 20 ms from /proc, and (b) `ru_maxrss` from"
+        " `wait4`, the largest single process of the tree (children and pool workers included)."
+        " *largest process* is (b) alone. Runs that hit the time limit"
+        f" ({args_timeout:.0f} s) were killed: their times and ratios are lower bounds.",
         "",
         "Tools: " + "; ".join(f"{k} {v}" for k, v in versions.items()) + ".",
         "",
@@ -523,6 +540,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--no-warmup", dest="warmup", action="store_false")
     parser.add_argument("--interval", type=float, default=0.02, help="memory sampling (s)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        help="kill a run after this many seconds; its time becomes a lower bound (default 300)",
+    )
+    parser.add_argument("--note", action="append", default=[], help="a line for the notes")
     parser.add_argument("--no-write", action="store_true", help="do not touch BENCHMARKS.md")
     parser.add_argument("--output", type=Path, default=REPO / "BENCHMARKS.md")
     args = parser.parse_args(argv)
@@ -542,7 +566,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_rounds(tools, args.corpus_dir, args)
 
     shown = ["python", "bench/run.py", *(argv if argv is not None else sys.argv[1:])]
-    text = render(tools, manifest, notes, versions, shlex.join(shown), args.rounds)
+    notes += args.note
+    text = render(
+        tools, manifest, notes, versions, shlex.join(shown), args.rounds, args.timeout or 0
+    )
     print()
     print(text)
     OUT.mkdir(exist_ok=True)
