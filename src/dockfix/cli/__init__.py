@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dockfix.cli import _check, _fix, _rules  # noqa: F401  (registers the commands)
 from dockfix.cli._app import app, main
 
 __all__ = ["app", "main"]

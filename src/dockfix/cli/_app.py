@@ -1,7 +1,6 @@
 """The typer application object and the global options."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: typer reads the annotations at run time.
 from typing import Annotated, Optional
 
 import typer

@@ -64,6 +64,7 @@ class FileResult:
     fixed: bytes
     findings: tuple[Finding, ...] = ()
     error: Optional[str] = None  # could not be decoded or parsed; nothing was changed
+    applied: tuple[tuple[str, int, int], ...] = ()  # keys of the findings whose fix is in `fixed`
 
     @property
     def changed(self) -> bool:

@@ -1,0 +1,204 @@
+"""Processing files: read, prefilter, analyse, and (in write mode) write back.
+
+Files are processed across processes in chunks, or serially for a few files. Every
+failure (unreadable, undecodable, unparsable, unwritable, an engine bug) becomes a
+:class:`FileOutcome` with an ``error``; nothing here raises for a bad file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Optional, Protocol, cast
+
+from dockfix.engine._types import FileResult, Finding, Settings
+from dockfix.files._write import WriteError, read_snapshot, write_atomic
+from dockfix.report._report import FileOutcome, Mode, Replacement
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+
+SERIAL_BELOW = 16  # fewer files than this: a process pool costs more than it saves
+MAX_CHUNK = 32
+
+
+class Engine(Protocol):
+    """The part of ``dockfix.engine`` the CLI uses (see docs/dev/contracts.md)."""
+
+    def analyze(
+        self,
+        source: bytes,
+        settings: Settings,
+        *,
+        path: str = "<stdin>",
+        accept: Optional[Callable[[Finding], bool]] = None,
+    ) -> FileResult: ...
+
+    def prefilter(self, source: bytes, settings: Settings) -> bool: ...
+
+
+def engine() -> Engine:
+    """The engine, imported on first use (it brings libcst with it)."""
+    return cast(Engine, importlib.import_module("dockfix.engine"))
+
+
+Fixes = tuple[tuple[tuple[str, int, int], tuple[Replacement, ...]], ...]
+
+
+def _none(_: Finding) -> bool:
+    return False
+
+
+def _only(key: tuple[str, int, int]) -> Callable[[Finding], bool]:
+    return lambda finding: finding.key == key
+
+
+@dataclass(frozen=True)
+class Task:
+    """One file to process; picklable, sent to worker processes."""
+
+    path: str
+    mode: Mode
+    settings: Settings
+    keep_source: bool = False  # diffs need the bytes back
+    sarif_fixes: bool = False  # compute each fixable finding's own replacement
+
+
+def analyze_bytes(data: bytes, task: Task) -> FileOutcome:
+    """Analyse bytes in the task's mode; never raises."""
+    eng = engine()
+    try:
+        if not eng.prefilter(data, task.settings):
+            return FileOutcome(path=task.path, source=data, result=data)
+        accept = _none if task.mode is Mode.CHECK else None
+        result = eng.analyze(data, task.settings, path=task.path, accept=accept)
+        if result.error is not None:
+            return FileOutcome(path=task.path, error=result.error)
+        fixes = _sarif_fixes(data, result, task) if task.sarif_fixes else ()
+    except Exception as exc:  # an engine bug must not stop the run
+        return FileOutcome(path=task.path, error=f"internal error: {type(exc).__name__}: {exc}")
+    fixed = frozenset() if accept is _none else _fixed_keys(result)
+    keep = task.keep_source or task.mode is Mode.WRITE
+    return FileOutcome(
+        path=task.path,
+        findings=result.findings,
+        fixed=fixed,
+        source=data if keep else b"",
+        result=result.fixed if keep else b"",
+        fixes=fixes,
+    )
+
+
+def _fixed_keys(result: FileResult) -> frozenset[tuple[str, int, int]]:
+    """The findings whose fix is in ``result.fixed`` (the engine says which)."""
+    return frozenset(result.applied)
+
+
+def _sarif_fixes(data: bytes, result: FileResult, task: Task) -> Fixes:
+    from dockfix.report._diff import line_replacements
+
+    fixes: list[tuple[tuple[str, int, int], tuple[Replacement, ...]]] = []
+    eng = engine()
+    for finding in result.findings:
+        if not finding.fixable:
+            continue
+        alone = eng.analyze(data, task.settings, path=task.path, accept=_only(finding.key))
+        if alone.error is None and alone.changed:
+            fixes.append((finding.key, line_replacements(data, alone.fixed)))
+    return tuple(fixes)
+
+
+def process_file(task: Task) -> FileOutcome:
+    """Read, analyse and (in write mode) write one file; never raises."""
+    try:
+        snapshot = read_snapshot(task.path)
+    except OSError as exc:
+        return FileOutcome(path=task.path, error=f"cannot read: {exc.strerror or exc}")
+    outcome = analyze_bytes(snapshot.data, task)
+    if task.mode is not Mode.WRITE or outcome.error or not outcome.diff_pending:
+        return _slim(outcome, task)
+    try:
+        write_atomic(task.path, outcome.result, snapshot)
+    except WriteError as exc:
+        return FileOutcome(path=task.path, findings=outcome.findings, error=str(exc))
+    return _slim(dataclasses.replace(outcome, written=True), task)
+
+
+def _slim(outcome: FileOutcome, task: Task) -> FileOutcome:
+    """Drop the bytes before sending an outcome back, unless diffs need them."""
+    if task.keep_source or not outcome.source:
+        return outcome
+    return dataclasses.replace(outcome, source=b"", result=b"")
+
+
+def _preload() -> None:
+    """Import the engine (and libcst) once here, so forked workers inherit it."""
+    if sys.platform == "linux":
+        engine().analyze  # noqa: B018  (the attribute access is the lazy import)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
+    # fork is much cheaper to start than spawn, and nothing in the parent holds threads.
+    if sys.platform == "linux":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def _screen(task: Task) -> Optional[FileOutcome]:
+    """The outcome of a file the byte prefilter rules out (or that cannot be read);
+    None for a candidate, which needs the full analysis."""
+    try:
+        with open(task.path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return FileOutcome(path=task.path, error=f"cannot read: {exc.strerror or exc}")
+    if engine().prefilter(data, task.settings):
+        return None
+    return FileOutcome(path=task.path)
+
+
+def run_tasks(
+    tasks: Sequence[Task],
+    *,
+    jobs: Optional[int] = None,
+    advance: Optional[Callable[[], None]] = None,
+) -> Iterator[FileOutcome]:
+    """Outcomes in the order of ``tasks``.
+
+    Files are screened here with the byte prefilter first (cheap, no libcst); only the
+    candidates are analysed, across processes when there are enough of them.
+    """
+    screened = [_screen(task) for task in tasks]
+    candidates = [task for task, outcome in zip(tasks, screened) if outcome is None]
+    analysed = _analyse_all(candidates, jobs)
+    for outcome in screened:
+        if advance:
+            advance()
+        yield outcome if outcome is not None else next(analysed)
+
+
+def _analyse_all(tasks: Sequence[Task], jobs: Optional[int]) -> Iterator[FileOutcome]:
+    """``process_file`` over ``tasks``, in order; parallel across processes when worth it."""
+    workers = jobs or os.cpu_count() or 1
+    done = 0
+    if workers > 1 and len(tasks) >= SERIAL_BELOW:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        chunk = max(1, min(MAX_CHUNK, len(tasks) // (workers * 4)))
+        _preload()
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+                for outcome in pool.map(process_file, tasks, chunksize=chunk):
+                    done += 1
+                    yield outcome
+        except (BrokenProcessPool, OSError):
+            pass  # a worker died (or no processes can start): finish serially
+    for task in tasks[done:]:
+        yield process_file(task)

@@ -1,0 +1,313 @@
+"""From a libcst ``Call`` to the ``DockerCall`` a rule reads (or None: not docker)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import libcst as cst
+
+from dockfix.engine._argv import Token, read_command
+from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
+
+ARGV_APIS = frozenset(
+    {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"}
+    | {"subprocess.Popen"}
+)
+SHELL_APIS = frozenset({"os.system", "os.popen", "asyncio.create_subprocess_shell"})
+EXEC_APIS = frozenset({"asyncio.create_subprocess_exec"})
+ALL_APIS = ARGV_APIS | SHELL_APIS | EXEC_APIS
+_TRIGGER_TEXTS = tuple(t.decode() for t in DOCKER_TRIGGERS)
+_PLACEHOLDER = "\x00"
+
+# tokens, shape, the shell text, the node naming the program
+Argv = tuple[tuple[Token, ...], str, Optional[str], Optional[cst.BaseExpression]]
+
+
+@dataclass
+class Resolver:
+    """What extraction needs from the engine: source text, bindings, qualified names."""
+
+    code_for: Callable[[cst.CSTNode], str]
+    binding: Callable[[cst.Name], Optional[cst.BaseExpression]]  # the single bound value
+    qualified: Callable[[cst.CSTNode], frozenset[str]]
+
+
+def extract(
+    node: cst.Call, api: str, resolver: Resolver, result_used: bool
+) -> Optional[DockerCall]:
+    """The docker call made by ``node`` (already known to call ``api``), or None."""
+    keywords: dict[str, Keyword] = {}
+    star_kwargs = False
+    positional: list[tuple[int, cst.Arg]] = []
+    argv_arg: Optional[tuple[int, cst.Arg]] = None
+    for index, arg in enumerate(node.args):
+        if arg.star == "**":
+            star_kwargs = True
+        elif arg.keyword is not None:
+            if arg.keyword.value == "args" and api in ARGV_APIS:
+                argv_arg = (index, arg)
+            else:
+                keywords[arg.keyword.value] = _keyword(arg, resolver)
+        else:
+            positional.append((index, arg))
+    if api in EXEC_APIS:
+        tokens = tuple(
+            _token(arg.value, resolver, ("path", i), arg.star == "*") for i, arg in positional
+        )
+        shape, shell_text = "exec-args", None
+        program_node = positional[0][1].value if positional else None
+    else:
+        if argv_arg is None and positional:
+            argv_arg = positional[0]
+        if argv_arg is None:
+            return None
+        index, arg = argv_arg
+        found = _argv(arg.value, index, api, resolver)
+        if found is None:
+            return None
+        tokens, shape, shell_text, program_node = found
+    if not tokens or tokens[0].starred:
+        return None
+    if shape == "shell" and _plain_shell(shell_text, api, keywords, result_used):
+        shape = "shell-plain"
+    kind = _program_kind(tokens[0], program_node, resolver)
+    if kind is None:
+        return None
+    return DockerCall(
+        api=api,
+        program_kind=kind,
+        command=read_command(tokens),
+        argv_shape=shape,
+        keywords=keywords,
+        star_kwargs=star_kwargs,
+        result_used=result_used,
+        shell_text=shell_text,
+    )
+
+
+_SHELL_SYNTAX = re.compile(r"[$`|&;<>()*?\[\]{}~!#'\"\\\n\x00]")
+
+
+def _plain_shell(
+    text: Optional[str], api: str, keywords: dict[str, Keyword], result_used: bool
+) -> bool:
+    """A shell string with no shell syntax: the same as its words as an argv. For
+    ``subprocess`` with ``shell=True``; for ``os.system`` only as a statement (its result,
+    a wait status, has no executor equivalent)."""
+    if text is None or _SHELL_SYNTAX.search(text) is not None:
+        return False
+    if api == "os.system":
+        return not result_used and not keywords
+    shell = keywords.get("shell")
+    return api in ARGV_APIS and shell is not None and shell.value is True
+
+
+def _keyword(arg: cst.Arg, resolver: Resolver) -> Keyword:
+    assert arg.keyword is not None
+    value = arg.value
+    text = resolver.code_for(value)
+    if isinstance(value, cst.Name) and value.value in ("True", "False", "None"):
+        literal = {"True": True, "False": False, "None": None}[value.value]
+        return Keyword(arg.keyword.value, text, literal, True)
+    if isinstance(value, cst.Integer):
+        return Keyword(arg.keyword.value, text, int(value.value, 0), True)
+    return Keyword(arg.keyword.value, text)
+
+
+def _argv(
+    value: cst.BaseExpression,
+    index: int,
+    api: str,
+    resolver: Resolver,
+    steps: tuple[object, ...] = (),
+) -> Optional[Argv]:
+    """The argv of a call: a list/tuple (also joined with ``+``), a string, a split, a name."""
+    if isinstance(value, (cst.List, cst.Tuple)):
+        tokens = tuple(
+            _token(
+                el.value, resolver, ("path", index, *steps, j), isinstance(el, cst.StarredElement)
+            )
+            for j, el in enumerate(value.elements)
+        )
+        shape = "list" if isinstance(value, cst.List) else "tuple"
+        return tokens, shape, None, _first_element(value)
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        left = _argv(value.left, index, api, resolver, (*steps, "left"))
+        if left is None or left[1] not in ("list", "tuple"):
+            return None
+        right = _argv(value.right, index, api, resolver, (*steps, "right"))
+        if right is not None and right[1] in ("list", "tuple"):
+            return left[0] + right[0], left[1], None, left[3]
+        rest = Token(None, resolver.code_for(value.right), True, ("path", index, *steps, "right"))
+        return (*left[0], rest), left[1], None, left[3]
+    if steps:
+        return None
+    text = _string_text(value)
+    if text is not None:
+        words = _split(text, shell=True)
+        return (words, "shell", text, None) if words else None
+    if isinstance(value, cst.Call):
+        split = _split_call(value, resolver)
+        if split is not None:
+            shape = "split" if not value.args else "shlex-split"
+            return split, shape, None, None
+    if isinstance(value, cst.Name):
+        bound = resolver.binding(value)
+        if isinstance(bound, (cst.List, cst.Tuple, cst.BinaryOperation)):
+            found = _argv(bound, index, api, resolver)
+            if found is not None:
+                plain = tuple(Token(t.value, t.text, t.starred) for t in found[0])
+                return plain, "variable", None, found[3]
+    return None
+
+
+def _first_element(value: cst.List | cst.Tuple) -> Optional[cst.BaseExpression]:
+    if not value.elements or isinstance(value.elements[0], cst.StarredElement):
+        return None
+    return value.elements[0].value
+
+
+def _split_call(call: cst.Call, resolver: Resolver) -> Optional[tuple[Token, ...]]:
+    """``"docker rm -f x".split()`` and ``shlex.split("docker rm -f x")``."""
+    func = call.func
+    if isinstance(func, cst.Attribute) and func.attr.value == "split" and not call.args:
+        text = _string_text(func.value, allow_f=False)
+        return _split(text, shell=False) if text is not None else None
+    if "shlex.split" in resolver.qualified(func) and len(call.args) == 1:
+        text = _string_text(call.args[0].value, allow_f=False)
+        return _split(text, shell=True) if text is not None else None
+    return None
+
+
+def _string_text(node: cst.BaseExpression, allow_f: bool = True) -> Optional[str]:
+    """The text of a string literal; with ``allow_f``, also of f-strings, ``%``, ``+`` and
+    ``.format`` built from a literal, the run-time parts replaced by placeholders."""
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        try:
+            value = node.evaluated_value
+        except Exception:
+            value = None
+        if isinstance(value, str):
+            return value
+        if not allow_f or not isinstance(node, cst.ConcatenatedString):
+            return None
+        left, right = _string_text(node.left), _string_text(node.right)
+        return left + right if left is not None and right is not None else None
+    if not allow_f:
+        return None
+    if isinstance(node, cst.FormattedString):
+        return "".join(
+            p.value if isinstance(p, cst.FormattedStringText) else _PLACEHOLDER for p in node.parts
+        )
+    if isinstance(node, cst.BinaryOperation):
+        left = _string_text(node.left)
+        if isinstance(node.operator, cst.Modulo) and left is not None:
+            return re.sub(r"%[-#0 +]*\d*(?:\.\d+)?[sdrifx]", _PLACEHOLDER, left)
+        if isinstance(node.operator, cst.Add):
+            right = _string_text(node.right)
+            if left is not None or right is not None:
+                return (left or _PLACEHOLDER) + (right or _PLACEHOLDER)
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "format"
+    ):
+        base = _string_text(node.func.value, allow_f=False)
+        if base is not None:
+            return re.sub(r"\{[^{}]*\}", _PLACEHOLDER, base)
+    return None
+
+
+def _split(text: str, *, shell: bool) -> tuple[Token, ...]:
+    try:
+        words = shlex.split(text) if shell else text.split()
+    except ValueError:
+        words = text.split()
+    return tuple(
+        Token(None, w.replace(_PLACEHOLDER, "{...}")) if _PLACEHOLDER in w else Token(w, repr(w))
+        for w in words
+    )
+
+
+def _token(node: cst.BaseExpression, resolver: Resolver, ref: object, starred: bool) -> Token:
+    text = resolver.code_for(node)
+    if not starred:
+        value = _string_text(node, allow_f=False)
+        if value is not None:
+            return Token(value, text, False, ref)
+    return Token(None, text, starred, ref)
+
+
+def _program_kind(
+    token: Token, node: Optional[cst.BaseExpression], resolver: Resolver
+) -> Optional[str]:
+    """How dockfix knows the program is docker, or None when it is not (or cannot be)."""
+    if token.literal:
+        assert token.value is not None
+        return "literal" if _is_docker_path(token.value) else None
+    if isinstance(node, cst.Call) and _which_call(node, resolver):
+        return "which"
+    if isinstance(node, cst.Name):
+        bound = resolver.binding(node)
+        if bound is not None:
+            text = _string_text(bound, allow_f=False)
+            if text is not None:
+                return "constant" if _is_docker_path(text) else None
+            if isinstance(bound, cst.Call) and _which_call(bound, resolver):
+                return "constant"
+    if any(t in token.text for t in _TRIGGER_TEXTS):
+        return "dynamic"
+    return None
+
+
+def _which_call(node: cst.Call, resolver: Resolver) -> bool:
+    if len(node.args) != 1 or "shutil.which" not in resolver.qualified(node.func):
+        return False
+    text = _string_text(node.args[0].value, allow_f=False)
+    return text is not None and _is_docker_path(text)
+
+
+def _is_docker_path(value: str) -> bool:
+    return os.path.basename(value) in ("docker", "docker.exe")
+
+
+def call_site(
+    node: cst.Call, name: str, resolver: Resolver, result_used: bool, awaited: bool
+) -> CallSite:
+    """Any call, as a ``CallRule`` sees it."""
+    receiver: Optional[str] = None
+    receiver_names: frozenset[str] = frozenset()
+    if isinstance(node.func, cst.Attribute):
+        receiver = resolver.code_for(node.func.value)
+        receiver_names = resolver.qualified(node.func.value)
+    arguments = []
+    for arg in node.args:
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        literal, value = _literal(arg.value)
+        text = resolver.code_for(arg.value)
+        arguments.append(Argument(keyword, text, arg.star, value, literal))
+    return CallSite(
+        name=name,
+        receiver=receiver,
+        receiver_names=receiver_names,
+        qualified_names=resolver.qualified(node.func),
+        arguments=tuple(arguments),
+        text=resolver.code_for(node),
+        result_used=result_used,
+        awaited=awaited,
+    )
+
+
+def _literal(node: cst.BaseExpression) -> tuple[bool, object]:
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return True, {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.Integer):
+        return True, int(node.value, 0)
+    text = _string_text(node, allow_f=False)
+    if text is not None:
+        return True, text
+    return False, None

@@ -1,0 +1,29 @@
+"""The byte prefilter: can this file produce a finding at all? No libcst here.
+
+Built from the enabled rules' ``TRIGGERS``: a file that contains none of them cannot
+produce a finding of that rule, so ``prefilter`` returning False means ``analyze``
+would return no findings.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from dockfix.engine._types import Settings
+
+
+@lru_cache(maxsize=32)
+def triggers_for(settings: Settings) -> tuple[bytes, ...]:
+    """The union of the enabled rules' triggers."""
+    from dockfix.rules import ALL_RULES
+
+    found: list[bytes] = []
+    for rule in ALL_RULES:
+        if settings.enabled(rule.CODE):
+            found += [t for t in rule.TRIGGERS if t not in found]
+    return tuple(found)
+
+
+def prefilter(source: bytes, settings: Settings) -> bool:
+    """False when ``source`` cannot produce any finding under ``settings``."""
+    return any(trigger in source for trigger in triggers_for(settings))
