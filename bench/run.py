@@ -558,7 +558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for note in notes:
         print("note:", note)
     versions = {
-        name: _version([exe, "--version"])
+        name: _version([exe, "--version"]).removeprefix(f"{name} ")
         for name in ("ruff", "ast-grep", "semgrep")
         if (exe := _which(name))
     }
