@@ -26,6 +26,7 @@ from dockfix.engine._rewrite import (
     kept_nodes,
     parse_target,
 )
+from dockfix.engine._sdk_fix import SdkMatcher  # Docker SDK rules (DF1xx)
 from dockfix.engine._types import FileResult, Finding, Settings
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import CallExecutor, DockerCall, Rule, RunnerCalls, Verdict
@@ -87,6 +88,7 @@ class _Transformer(VisitorBasedCodemodCommand):
         self._ignores: dict[int, Optional[frozenset[str]]] = {}
         self._lines: list[str] = []
         self._resolver = Resolver(self._code_for, self._binding, self._qualified)
+        self._sdk = SdkMatcher(self)  # Docker SDK rules (DF1xx)
 
     # -- what extraction needs -------------------------------------------------------
     def _code_for(self, node: cst.CSTNode) -> str:
@@ -109,6 +111,7 @@ class _Transformer(VisitorBasedCodemodCommand):
     # -- traversal -------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
+        self._sdk.collect(node)  # Docker SDK rules (DF1xx)
         text = node.code
         if "dockfix" in text:
             self._lines = text.splitlines()
@@ -136,6 +139,9 @@ class _Transformer(VisitorBasedCodemodCommand):
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]:
         self._statement_lines.pop()
+        sdk_lines = self._sdk.leave_statement(original_node, updated_node)  # Docker SDK (DF1xx)
+        if sdk_lines is not None:
+            return sdk_lines
         if len(updated_node.body) != 1 or not isinstance(updated_node.body[0], cst.Expr):
             return updated_node
         statements = self._pending.pop(id(updated_node.body[0].value), None)
@@ -147,6 +153,9 @@ class _Transformer(VisitorBasedCodemodCommand):
         return cst.FlattenSentinel(lines)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        sdk_call = self._sdk.leave_call(original_node, updated_node)  # Docker SDK (DF1xx)
+        if sdk_call is not None:
+            return sdk_call
         apis = self._qualified(original_node.func) & ALL_APIS
         if not apis or not self.rules:
             return updated_node

@@ -1,0 +1,413 @@
+"""Docker SDK calls: which receivers come from a Docker client, and the ``SdkCall`` rules read.
+
+``Receivers`` traces an expression back to a Docker client: names bound from
+``docker.from_env()`` / ``docker.DockerClient(...)`` / ``docker.APIClient(...)``,
+``client.containers.get/run/create/list(...)`` and loops over them, ``client.api``,
+``python_on_whales.docker`` or its ``DockerClient()``, ``aiodocker.Docker()`` and its
+containers; parameters annotated with those classes; ``self.x`` attributes assigned from
+them. Anything else (``process.kill()``, a module of one's own named ``docker``) has no
+kind and stays quiet. Nothing is guessed from a spelling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Callable, Optional, Union
+
+import libcst as cst
+from libcst.metadata import Scope
+
+from dockfix.rules._sdk import (
+    AIODOCKER,
+    API,
+    CONTAINER,
+    DOCKER_PY,
+    EXPRESSION,
+    LAMBDA,
+    REFERENCE,
+    STATEMENT,
+    VOLUME,
+    WHALES,
+    WHALES_CLI,
+    SdkArg,
+    SdkCall,
+)
+
+# A receiver kind: (library, what). ``what`` extends the rule-level receivers with the
+# collections and lists the tracing walks through.
+Kind = tuple[str, str]
+CLIENT = "client"
+CONTAINERS = "containers"  # client.containers
+VOLUMES = "volumes"  # client.volumes
+CONTAINER_LIST = "container-list"
+VOLUME_LIST = "volume-list"
+WHALES_SUB = "whales-sub"  # whales docker.container
+
+_CONSTRUCTORS: dict[str, Kind] = {
+    "docker.from_env": (DOCKER_PY, CLIENT),
+    "docker.client.from_env": (DOCKER_PY, CLIENT),
+    "docker.DockerClient": (DOCKER_PY, CLIENT),
+    "docker.client.DockerClient": (DOCKER_PY, CLIENT),
+    "docker.APIClient": (DOCKER_PY, API),
+    "docker.api.APIClient": (DOCKER_PY, API),
+    "docker.api.client.APIClient": (DOCKER_PY, API),
+    "python_on_whales.DockerClient": (WHALES, CLIENT),
+    "python_on_whales.docker_client.DockerClient": (WHALES, CLIENT),
+    "aiodocker.Docker": (AIODOCKER, CLIENT),
+    "aiodocker.docker.Docker": (AIODOCKER, CLIENT),
+}
+_NAMES: dict[str, Kind] = {"python_on_whales.docker": (WHALES, CLIENT)}
+_ANNOTATIONS: dict[str, Kind] = {
+    "docker.DockerClient": (DOCKER_PY, CLIENT),
+    "docker.client.DockerClient": (DOCKER_PY, CLIENT),
+    "docker.APIClient": (DOCKER_PY, API),
+    "docker.models.containers.Container": (DOCKER_PY, CONTAINER),
+    "docker.models.volumes.Volume": (DOCKER_PY, VOLUME),
+    "python_on_whales.DockerClient": (WHALES, CLIENT),
+    "python_on_whales.Container": (WHALES, CONTAINER),
+    "aiodocker.Docker": (AIODOCKER, CLIENT),
+    "aiodocker.containers.DockerContainer": (AIODOCKER, CONTAINER),
+}
+# (kind of the object, attribute) -> kind of the attribute
+_ATTRIBUTES: dict[tuple[Kind, str], Kind] = {
+    ((DOCKER_PY, CLIENT), "api"): (DOCKER_PY, API),
+    ((DOCKER_PY, CLIENT), "containers"): (DOCKER_PY, CONTAINERS),
+    ((DOCKER_PY, CLIENT), "volumes"): (DOCKER_PY, VOLUMES),
+    ((AIODOCKER, CLIENT), "containers"): (AIODOCKER, CONTAINERS),
+    ((WHALES, CLIENT), "container"): (WHALES, WHALES_SUB),
+}
+# (kind of the object, method) -> kind of what the call returns (None: see _call_kind)
+_METHODS: dict[tuple[Kind, str], Kind] = {
+    ((DOCKER_PY, CONTAINERS), "get"): (DOCKER_PY, CONTAINER),
+    ((DOCKER_PY, CONTAINERS), "create"): (DOCKER_PY, CONTAINER),
+    ((DOCKER_PY, CONTAINERS), "list"): (DOCKER_PY, CONTAINER_LIST),
+    ((DOCKER_PY, VOLUMES), "get"): (DOCKER_PY, VOLUME),
+    ((DOCKER_PY, VOLUMES), "create"): (DOCKER_PY, VOLUME),
+    ((DOCKER_PY, VOLUMES), "list"): (DOCKER_PY, VOLUME_LIST),
+    ((AIODOCKER, CONTAINERS), "get"): (AIODOCKER, CONTAINER),
+    ((AIODOCKER, CONTAINERS), "create"): (AIODOCKER, CONTAINER),
+    ((AIODOCKER, CONTAINERS), "run"): (AIODOCKER, CONTAINER),
+    ((AIODOCKER, CONTAINERS), "create_or_replace"): (AIODOCKER, CONTAINER),
+    ((AIODOCKER, CONTAINERS), "container"): (AIODOCKER, CONTAINER),
+    ((AIODOCKER, CONTAINERS), "list"): (AIODOCKER, CONTAINER_LIST),
+    ((WHALES, CLIENT), "create"): (WHALES, CONTAINER),
+    ((WHALES, CLIENT), "ps"): (WHALES, CONTAINER_LIST),
+    ((WHALES, WHALES_SUB), "create"): (WHALES, CONTAINER),
+    ((WHALES, WHALES_SUB), "inspect"): (WHALES, CONTAINER),
+    ((WHALES, WHALES_SUB), "list"): (WHALES, CONTAINER_LIST),
+}
+# ``run`` returns a container only when detached (otherwise the logs).
+_DETACHED_RUN = {(DOCKER_PY, CONTAINERS), (WHALES, CLIENT), (WHALES, WHALES_SUB)}
+_ELEMENTS = {CONTAINER_LIST: CONTAINER, VOLUME_LIST: VOLUME}
+# Lookups that may run twice (a second GET of the same object) when a call is split.
+_LOOKUPS = frozenset({"get", "inspect", "container"})
+# The receivers rules see: the kinds SDK methods are called on.
+_RECEIVERS = frozenset({CONTAINER, VOLUME, API})
+
+Binding = tuple[str, cst.BaseExpression]  # ("value" | "iter", expression)
+
+
+@dataclass
+class Receivers:
+    """Traces expressions back to a Docker client. Fill it with ``Collector`` first."""
+
+    qualified: Callable[[cst.CSTNode], frozenset[str]]
+    scope_of: Callable[[cst.CSTNode], Optional[Scope]]
+    code_for: Callable[[cst.CSTNode], str]
+
+    def __post_init__(self) -> None:
+        self.bound: dict[int, Binding] = {}  # id(target Name) -> binding
+        self.params: dict[int, cst.Param] = {}
+        self.attributes: dict[str, list[Binding]] = {}  # "self.client" -> bindings
+        self._memo: dict[int, Optional[Kind]] = {}
+
+    def kind(self, node: cst.BaseExpression) -> Optional[Kind]:
+        key = id(node)
+        if key in self._memo:
+            return self._memo[key]
+        self._memo[key] = None  # a cycle resolves to "unknown"
+        found = self._kind(node)
+        self._memo[key] = found
+        return found
+
+    def _kind(self, node: cst.BaseExpression) -> Optional[Kind]:
+        if isinstance(node, cst.Await):
+            return self.kind(node.expression)
+        if isinstance(node, (cst.Name, cst.Attribute)):
+            for name in self.qualified(node):
+                if name in _NAMES:
+                    return _NAMES[name]
+        if isinstance(node, cst.Name):
+            return self._name_kind(node)
+        if isinstance(node, cst.Attribute):
+            base = self.kind(node.value)
+            if base is not None:
+                return _ATTRIBUTES.get((base, node.attr.value))
+            bindings = self.attributes.get(self.code_for(node))
+            return self._agree(bindings) if bindings else None
+        if isinstance(node, cst.Call):
+            return self._call_kind(node)
+        if isinstance(node, cst.Subscript):
+            return self._element(self.kind(node.value))
+        return None
+
+    def _name_kind(self, node: cst.Name) -> Optional[Kind]:
+        scope = self.scope_of(node)
+        if scope is None:
+            return None
+        kinds: list[Optional[Kind]] = []
+        for assignment in scope[node.value]:
+            target = getattr(assignment, "node", None)
+            if isinstance(target, cst.Name) and id(target) in self.bound:
+                kinds.append(self._binding_kind(self.bound[id(target)]))
+            elif isinstance(target, cst.Param) and id(target) in self.params:
+                kinds.append(self._annotation_kind(self.params[id(target)]))
+            else:
+                return None
+        return _same(kinds)
+
+    def _agree(self, bindings: Iterable[Binding]) -> Optional[Kind]:
+        return _same([self._binding_kind(b) for b in bindings])
+
+    def _binding_kind(self, binding: Binding) -> Optional[Kind]:
+        how, value = binding
+        found = self.kind(value)
+        return self._element(found) if how == "iter" else found
+
+    def _annotation_kind(self, param: cst.Param) -> Optional[Kind]:
+        if param.annotation is None:
+            return None
+        for name in self.qualified(param.annotation.annotation):
+            if name in _ANNOTATIONS:
+                return _ANNOTATIONS[name]
+        return None
+
+    def _call_kind(self, node: cst.Call) -> Optional[Kind]:
+        for name in self.qualified(node.func):
+            if name in _CONSTRUCTORS:
+                return _CONSTRUCTORS[name]
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return None
+        base = self.kind(func.value)
+        if base is None:
+            return None
+        method = func.attr.value
+        if method == "run" and base in _DETACHED_RUN:
+            return (base[0], CONTAINER) if _detached(node) else None
+        return _METHODS.get((base, method))
+
+    @staticmethod
+    def _element(kind: Optional[Kind]) -> Optional[Kind]:
+        if kind is None or kind[1] not in _ELEMENTS:
+            return None
+        return (kind[0], _ELEMENTS[kind[1]])
+
+    # -- what a rule sees --------------------------------------------------------------
+    def receiver(self, func: cst.BaseExpression) -> Optional[tuple[Kind, tuple[str, ...]]]:
+        """For ``x.method``: the rule-level receiver kind and the path after the base."""
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        owner = func.value
+        kind = self.kind(owner)
+        if kind is None:
+            return None
+        if kind == (WHALES, CLIENT):
+            return (WHALES, WHALES_CLI), (method,)
+        if kind == (WHALES, WHALES_SUB) and isinstance(owner, cst.Attribute):
+            return (WHALES, WHALES_CLI), (owner.attr.value, method)
+        if kind[1] in _RECEIVERS:
+            return kind, (method,)
+        return None
+
+    def repeatable(self, node: cst.BaseExpression) -> bool:
+        """Can ``node`` be evaluated twice with the same meaning (no call that acts)?"""
+        if isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float)):
+            return True
+        if isinstance(node, cst.Attribute):
+            return self.repeatable(node.value)
+        if isinstance(node, cst.Subscript):
+            return self.repeatable(node.value) and all(
+                isinstance(s.slice, cst.Index) and self.repeatable(s.slice.value)
+                for s in node.slice
+            )
+        if isinstance(node, (cst.List, cst.Tuple)):
+            return all(self.repeatable(e.value) for e in node.elements)
+        if isinstance(node, cst.FormattedString):
+            return all(
+                isinstance(p, cst.FormattedStringText)
+                or (isinstance(p, cst.FormattedStringExpression) and self.repeatable(p.expression))
+                for p in node.parts
+            )
+        if isinstance(node, cst.ConcatenatedString):
+            return self.repeatable(node.left) and self.repeatable(node.right)
+        if isinstance(node, cst.Await):
+            return self.repeatable(node.expression)
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            # a second lookup (`client.containers.get(name)`) reads the same object
+            return (
+                node.func.attr.value in _LOOKUPS
+                and self.kind(node.func.value) is not None
+                and self.repeatable(node.func.value)
+                and all(self.repeatable(a.value) for a in node.args)
+            )
+        return False
+
+
+def _same(kinds: list[Optional[Kind]]) -> Optional[Kind]:
+    if not kinds or any(k is None for k in kinds):
+        return None
+    return kinds[0] if all(k == kinds[0] for k in kinds) else None
+
+
+def _detached(node: cst.Call) -> bool:
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == "detach":
+            return isinstance(arg.value, cst.Name) and arg.value.value == "True"
+    return False
+
+
+class Collector(cst.CSTVisitor):
+    """One pass over the original module: bindings, and where each call sits."""
+
+    def __init__(self, receivers: Receivers) -> None:
+        self.receivers = receivers
+        self.context: dict[int, str] = {}  # id(call) -> STATEMENT / LAMBDA
+        self.awaited: set[int] = set()
+        self._lambdas = 0
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind(target.target, ("value", node.value))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind(node.target, ("value", node.value))
+
+    def visit_For(self, node: cst.For) -> None:
+        self._bind(node.target, ("iter", node.iter))
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._bind(node.target, ("iter", node.iter))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind(node.asname.name, ("value", node.item))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        self.receivers.params[id(node)] = node
+
+    def _bind(self, target: cst.BaseExpression, binding: Binding) -> None:
+        if isinstance(target, cst.Name):
+            self.receivers.bound[id(target)] = binding
+        elif isinstance(target, cst.Attribute):
+            text = self.receivers.code_for(target)
+            self.receivers.attributes.setdefault(text, []).append(binding)
+
+    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
+        if len(node.body) == 1 and isinstance(node.body[0], cst.Expr):
+            value = node.body[0].value
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if isinstance(value, cst.Call):
+                self.context[id(value)] = STATEMENT
+
+    def visit_Await(self, node: cst.Await) -> None:
+        if isinstance(node.expression, cst.Call):
+            self.awaited.add(id(node.expression))
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._lambdas += 1
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._lambdas -= 1
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self._lambdas and id(node) not in self.context:
+            self.context[id(node)] = LAMBDA
+
+
+def literal(node: cst.BaseExpression, code_for: Callable[[cst.CSTNode], str]) -> SdkArg:
+    """An argument as rules see it: literal constants carry their value."""
+    text = code_for(node)
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return SdkArg(text, {"True": True, "False": False, "None": None}[node.value], True)
+    if isinstance(node, cst.Integer):
+        return SdkArg(text, int(node.value, 0), True)
+    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        if isinstance(value, str):
+            return SdkArg(text, value, True)
+    return SdkArg(text)
+
+
+def sdk_call(
+    receivers: Receivers,
+    func: cst.BaseExpression,
+    args: Iterable[cst.Arg],
+    context: str,
+    awaited: bool,
+) -> Optional[SdkCall]:
+    """The SDK call ``func(*args)`` when ``func`` is a method of a traced receiver."""
+    found = receivers.receiver(func)
+    if found is None:
+        return None
+    (library, receiver), path = found
+    positional: list[SdkArg] = []
+    keywords: dict[str, SdkArg] = {}
+    star_args = star_kwargs = False
+    repeatable = receivers.repeatable(base_of(func, len(path)))
+    for arg in args:
+        if arg.star == "**":
+            star_kwargs = True
+        elif arg.star == "*":
+            star_args = True
+        elif arg.keyword is not None:
+            keywords[arg.keyword.value] = literal(arg.value, receivers.code_for)
+        else:
+            positional.append(literal(arg.value, receivers.code_for))
+            repeatable = repeatable and receivers.repeatable(arg.value)
+    return SdkCall(
+        library=library,
+        receiver=receiver,
+        path=path,
+        positional=tuple(positional),
+        keywords=keywords,
+        star_args=star_args,
+        star_kwargs=star_kwargs,
+        context=context if context in (STATEMENT, LAMBDA, REFERENCE) else EXPRESSION,
+        awaited=awaited,
+        repeatable=repeatable,
+        receiver_text=receivers.code_for(base_of(func, len(path))),
+    )
+
+
+def base_of(func: cst.BaseExpression, depth: int) -> cst.BaseExpression:
+    """``docker.container`` for ``docker.container.remove`` at depth 2."""
+    node = func
+    for _ in range(depth):
+        assert isinstance(node, cst.Attribute)
+        node = node.value
+    return node
+
+
+def references(
+    node: cst.Call, qualified: Callable[[cst.CSTNode], frozenset[str]]
+) -> Optional[tuple[cst.Attribute, list[cst.Arg]]]:
+    """``functools.partial(c.remove, force=True)`` / ``loop.run_in_executor(None, c.kill)``."""
+    func = node.func
+    if "functools.partial" in qualified(func) and node.args:
+        first = node.args[0]
+        if isinstance(first.value, cst.Attribute) and not first.star and first.keyword is None:
+            return first.value, list(node.args[1:])
+        return None
+    if not isinstance(func, cst.Attribute) or func.attr.value != "run_in_executor":
+        return None
+    if len(node.args) >= 2 and isinstance(node.args[1].value, cst.Attribute):
+        return node.args[1].value, list(node.args[2:])
+    return None
+
+
+Statement = Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]

@@ -1,0 +1,154 @@
+"""The engine side of the Docker SDK rules: find ``SdkCall``s, ask the rules, build fixes.
+
+Plugged into ``_analyze._Transformer`` by three calls (``collect`` on the module,
+``leave_call`` on every call, ``leave_statement`` on every simple statement line).
+A fix of one step replaces the call in place; two steps (stop, then remove) replace
+the statement. Where the call is a statement, each step goes through the executor's
+limiter: ``executor.run_limited(receiver.method, ...)`` (``await executor.aio.run_limited``
+for aiodocker), unless a ``runner`` is configured.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Optional
+
+import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
+from libcst.metadata import Scope, ScopeProvider
+
+from dockfix.engine._rewrite import count_comments
+from dockfix.engine._sdk import Collector, Receivers, Statement, base_of, references, sdk_call
+from dockfix.engine._types import Finding
+from dockfix.rules._base import Verdict
+from dockfix.rules._sdk import AIODOCKER, REFERENCE, STATEMENT, SdkCall, SdkRule, SdkSteps
+
+if TYPE_CHECKING:
+    from dockfix.engine._analyze import _Transformer
+
+_EQUAL = cst.AssignEqual(
+    whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
+)
+
+
+class SdkMatcher:
+    """Finds and fixes the Docker SDK calls of one module for a ``_Transformer``."""
+
+    def __init__(self, owner: _Transformer) -> None:
+        self.owner = owner
+        self.rules = [r for r in owner.rules if isinstance(r, SdkRule)]
+        self.receivers = Receivers(owner._qualified, self._scope_of, owner._code_for)
+        self.collector = Collector(self.receivers)
+        self._pending: dict[int, list[cst.Call]] = {}  # id(original call) -> steps
+
+    def _scope_of(self, node: cst.CSTNode) -> Optional[Scope]:
+        return self.owner.get_metadata(ScopeProvider, node, None)
+
+    def collect(self, module: cst.Module) -> None:
+        if self.rules:
+            module.visit(self.collector)
+
+    # -- hooks -------------------------------------------------------------------------
+    def leave_call(self, original: cst.Call, updated: cst.Call) -> Optional[cst.BaseExpression]:
+        """The replacement of an SDK call (``updated`` when it stays), None: not an SDK call."""
+        if not self.rules:
+            return None
+        call = self._sdk_call(original)
+        if call is None:
+            return None
+        found = self._verdict(call)
+        if found is None:
+            return updated
+        rule, message, fix, reason = found
+        if fix is not None and count_comments([original]):
+            fix, reason = None, "comments inside the call would be lost; rewrite it by hand"
+        finding = self.owner._finding(original, rule, Verdict(message, reason=reason))
+        if finding is None:
+            return updated
+        if fix is not None:
+            finding = dataclasses.replace(finding, fixable=True, fix_reason=None)
+        self.owner.findings.append(finding)
+        if fix is None or not self._accepted(finding):
+            return updated
+        self.owner.applied.append(finding.key)
+        steps = [self._step(call, updated, fix, i) for i in range(len(fix.steps))]
+        if len(steps) == 1:
+            return steps[0].with_changes(lpar=updated.lpar, rpar=updated.rpar)
+        self._pending[id(original)] = steps
+        return updated
+
+    def leave_statement(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> Optional[Statement]:
+        """One line per step for a two-step fix of the statement's call; None otherwise."""
+        if not self._pending or len(original.body) != 1:
+            return None
+        expr = original.body[0]
+        if not isinstance(expr, cst.Expr):
+            return None
+        value = expr.value
+        awaited = isinstance(value, cst.Await)
+        if isinstance(value, cst.Await):
+            value = value.expression
+        steps = self._pending.pop(id(value), None)
+        if steps is None:
+            return None
+        lines = [
+            cst.SimpleStatementLine(body=[cst.Expr(cst.Await(s) if awaited else s)]) for s in steps
+        ]
+        lines[0] = lines[0].with_changes(leading_lines=updated.leading_lines)
+        lines[-1] = lines[-1].with_changes(trailing_whitespace=updated.trailing_whitespace)
+        return cst.FlattenSentinel(lines)
+
+    # -- matching ----------------------------------------------------------------------
+    def _sdk_call(self, node: cst.Call) -> Optional[SdkCall]:
+        context = self.collector.context.get(id(node), "")
+        awaited = id(node) in self.collector.awaited
+        found = sdk_call(self.receivers, node.func, node.args, context, awaited)
+        if found is not None:
+            return found
+        ref = references(node, self.owner._qualified)
+        if ref is None:
+            return None
+        return sdk_call(self.receivers, ref[0], ref[1], REFERENCE, False)
+
+    def _verdict(
+        self, call: SdkCall
+    ) -> Optional[tuple[SdkRule, str, Optional[SdkSteps], Optional[str]]]:
+        for rule in self.rules:
+            verdict = rule.check_sdk(call, self.owner.settings)
+            if verdict is not None:
+                return rule, verdict.message, verdict.fix, verdict.reason
+        return None
+
+    def _accepted(self, finding: Finding) -> bool:
+        accept = self.owner.accept
+        return accept is None or accept(finding)
+
+    # -- building ----------------------------------------------------------------------
+    def _step(self, call: SdkCall, updated: cst.Call, fix: SdkSteps, index: int) -> cst.Call:
+        step = fix.steps[index]
+        base = base_of(updated.func, len(call.path))
+        method: cst.BaseExpression = base
+        for name in step.path:
+            method = cst.Attribute(value=method, attr=cst.Name(name))
+        positional = [a for a in updated.args if a.keyword is None and not a.star]
+        args = [cst.Arg(value=positional[i].value) for i in step.positional]
+        args += [
+            cst.Arg(value=cst.parse_expression(src), keyword=cst.Name(name), equal=_EQUAL)
+            for name, src in step.extra
+        ]
+        args += [
+            cst.Arg(value=a.value, keyword=a.keyword, equal=_EQUAL)
+            for a in updated.args
+            if a.keyword is not None and a.keyword.value in step.keep
+        ]
+        settings = self.owner.settings
+        if call.context != STATEMENT or settings.runner is not None:
+            return cst.Call(func=method, args=args)
+        target = self.owner.target
+        if target.module is not None and target.obj is not None:
+            AddImportsVisitor.add_needed_import(self.owner.context, target.module, target.obj)
+        limited = "aio.run_limited" if call.library == AIODOCKER else "run_limited"
+        func = cst.parse_expression(f"{target.expression}.{limited}")
+        return cst.Call(func=func, args=[cst.Arg(value=method), *args])

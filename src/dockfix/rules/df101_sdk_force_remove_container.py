@@ -1,0 +1,138 @@
+"""DF101 sdk-force-remove-container: a Docker SDK removal with ``force=True``."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from dockfix.engine._types import Settings
+from dockfix.rules._sdk import (
+    AIODOCKER,
+    API,
+    CONTAINER,
+    DOCKER_PY,
+    WHALES,
+    WHALES_CLI,
+    SdkArg,
+    SdkCall,
+    SdkRule,
+    SdkStep,
+    SdkSteps,
+    SdkVerdict,
+    stop_step,
+    why_not_fixable,
+)
+
+# (library, receiver, method) -> (index of a positional `force`, how many operands lead)
+_REMOVALS = {
+    (DOCKER_PY, CONTAINER, "remove"): (None, 0),  # Container.remove(**kwargs): v, link, force
+    (DOCKER_PY, API, "remove_container"): (3, 1),  # (container, v=False, link=False, force=False)
+    (WHALES, WHALES_CLI, "remove"): (1, 1),  # docker[.container].remove(containers, force, volumes)
+    (WHALES, CONTAINER, "remove"): (0, 0),  # Container.remove(force=False, volumes=False)
+    (AIODOCKER, CONTAINER, "delete"): (None, 0),  # DockerContainer.delete(**params): force, v
+}
+_KEPT = ("v", "link", "volumes")
+
+
+class SdkForceRemoveContainer(SdkRule):
+    """Force-removing a container through a Docker SDK kills it with SIGKILL.
+
+    ## What it does
+    Finds forced container removals made through a Docker SDK, on receivers traced back to
+    the client: docker-py `container.remove(force=True)` and
+    `client.api.remove_container(c, force=True)`; python-on-whales
+    `docker.container.remove(x, force=True)`, `docker.remove(x, force=True)` and
+    `Container.remove(force=True)`; aiodocker `await container.delete(force=True)`.
+    Containers come from `docker.from_env()`, `docker.DockerClient(...)`,
+    `client.containers.get/run/create/list(...)` (and loops over them), `client.api`,
+    `python_on_whales.docker` or its `DockerClient`, `aiodocker.Docker().containers`.
+    A module of your own named `docker` stays quiet unless it is used as docker-py is
+    (`docker.from_env()`).
+
+    ## Why is this bad?
+    A forced removal of a running container is `DELETE /containers/{id}?force=1` (or
+    `docker rm -f`): SIGKILL, no SIGTERM, no cleanup, nothing flushed.
+
+    ## Example
+    ```python
+    for container in client.containers.list(filters={"label": "e2e"}):
+        container.remove(force=True, v=True)
+    ```
+
+    ## Use instead
+    ```python
+    from dockfix.runtime import docker_executor
+
+    for container in client.containers.list(filters={"label": "e2e"}):
+        docker_executor.run_limited(container.stop, timeout=10)
+        docker_executor.run_limited(container.remove, v=True)
+    ```
+    A graceful stop with the configured stop timeout (`stop-timeout`, default 10 s, written
+    out: docker-py's `stop()` without a timeout sends none), then the removal without force,
+    keeping `v=`/`link=` (docker-py), `volumes=` (whales), `v=` (aiodocker). Where the
+    call is a statement both calls go through the executor's limiter
+    (`docker_executor.run_limited`, `await docker_executor.aio.run_limited` for
+    aiodocker); with a configured `runner` they are plain calls. whales stops with
+    `time=N`, aiodocker with `t=N`.
+
+    ## Fix safety
+    Unsafe in timing: each container gets up to N seconds to stop. Errors: docker-py
+    raises `docker.errors.NotFound` for a missing container from `stop` exactly as
+    `remove(force=True)` did, and stopping an already stopped container succeeds, so
+    the exceptions stay the same. python-on-whales runs the CLI, where `rm -f` of a
+    missing container succeeds (v20.10+) but `stop` raises `NoSuchContainer`: a teardown
+    that removed containers already gone now raises. A container removed between the stop
+    and the removal makes the removal raise `NotFound`.
+    Not fixed, reported with the reason: `force` passed positionally or from a variable,
+    `**kwargs`, a call inside a lambda or whose value is used (the stop and the removal
+    cannot become two statements), a receiver or argument computed by a call (it would
+    run twice), a method passed as a callable (`run_in_executor(None, c.remove)`,
+    `functools.partial(c.remove, force=True)`).
+    """
+
+    CODE = "DF101"
+    NAME = "sdk-force-remove-container"
+    TRIGGERS = (b"remove", b"delete")
+    VALID = ()
+    INVALID = ()
+
+    def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
+        shape = _REMOVALS.get((call.library, call.receiver, call.method))
+        if shape is None:
+            return None
+        force_index, operands = shape
+        message = "a forced SDK removal kills the container with SIGKILL; stop it, then remove"
+        force = _force_argument(call, force_index)
+        if force is None:
+            if call.star_kwargs:
+                return SdkVerdict(message, reason=why_not_fixable(call, steps=2))
+            return None
+        if force.literal and not force.value:
+            return None
+        if "force" not in call.keywords:
+            return SdkVerdict(
+                message, reason="`force` is passed positionally; name it, or fix by hand"
+            )
+        if not force.literal:
+            return SdkVerdict(message, reason=f"`force` comes from `{force.text}`; it may be True")
+        if len(call.positional) > operands:
+            return SdkVerdict(message, reason="options are passed positionally; name them")
+        reason = why_not_fixable(call, steps=2)
+        if reason is not None:
+            return SdkVerdict(message, reason=reason)
+        kept = tuple(name for name in call.keywords if name in _KEPT)
+        unknown = [n for n in call.keywords if n not in _KEPT and n != "force"]
+        if unknown:
+            return SdkVerdict(
+                message, reason=f"`{unknown[0]}=` is not a removal option dockfix knows"
+            )
+        heads = tuple(range(operands))
+        remove = SdkStep(call.path, heads, keep=kept)
+        return SdkVerdict(message, fix=SdkSteps((stop_step(call, settings, heads), remove)))
+
+
+def _force_argument(call: SdkCall, index: Optional[int]) -> Optional[SdkArg]:
+    if "force" in call.keywords:
+        return call.keywords["force"]
+    if index is not None and len(call.positional) > index:
+        return call.positional[index]
+    return None

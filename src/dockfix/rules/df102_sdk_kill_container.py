@@ -1,0 +1,108 @@
+"""DF102 sdk-kill-container: a Docker SDK kill with the default signal (KILL)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from dockfix.engine._types import Settings
+from dockfix.rules._sdk import (
+    AIODOCKER,
+    API,
+    CONTAINER,
+    DOCKER_PY,
+    KILL_SIGNALS,
+    WHALES,
+    WHALES_CLI,
+    SdkArg,
+    SdkCall,
+    SdkRule,
+    SdkSteps,
+    SdkVerdict,
+    stop_step,
+    why_not_fixable,
+)
+
+# (library, receiver) -> (index of a positional signal or None, how many operands lead)
+_KILLS = {
+    (DOCKER_PY, CONTAINER): (0, 0),  # Container.kill(signal=None)
+    (DOCKER_PY, API): (1, 1),  # APIClient.kill(container, signal=None)
+    (WHALES, WHALES_CLI): (1, 1),  # docker[.container].kill(containers, signal=None)
+    (WHALES, CONTAINER): (0, 0),  # Container.kill(signal=None)
+    (AIODOCKER, CONTAINER): (None, 0),  # DockerContainer.kill(**params): signal
+}
+
+
+class SdkKillContainer(SdkRule):
+    """Killing a container through a Docker SDK skips its graceful shutdown.
+
+    ## What it does
+    Finds `container.kill()` (docker-py, python-on-whales `Container`, aiodocker),
+    `client.api.kill(c)`, whales `docker.kill(x)` / `docker.container.kill(x)`, with no
+    signal or `SIGKILL`/`KILL`/`9`/`signal.SIGKILL`, on receivers traced back to a Docker
+    client. `process.kill()`, `thread.kill()`, `os.kill(...)` and any object not traced to
+    a Docker client stay quiet.
+
+    ## Why is this bad?
+    docker-py's `kill(signal=None)` means SIGKILL: the container's main process cannot
+    trap it, so nothing is flushed or cleaned up.
+
+    ## Example
+    ```python
+    container = client.containers.get(name)
+    container.kill()
+    ```
+
+    ## Use instead
+    ```python
+    from dockfix.runtime import docker_executor
+
+    container = client.containers.get(name)
+    docker_executor.run_limited(container.stop, timeout=10)
+    ```
+    In the library's own spelling: `stop(timeout=N)` (docker-py), `stop(x, time=N)`
+    (whales), `await container.stop(t=N)` (aiodocker). Routed through the limiter where
+    the call is a statement; in an expression (a lambda, a used value) the stop replaces
+    the kill in place: both return None. A kill with another signal (HUP, USR1) is a
+    notification and stays quiet.
+
+    ## Fix safety
+    Unsafe in timing: `stop` waits up to the stop timeout before SIGKILL. Errors change
+    in one direction: killing a stopped container raised `APIError` 409 (`is not
+    running`), stopping it succeeds. A missing container raises `NotFound` either way
+    (docker-py). A signal given by a variable, `**kwargs`, or a method passed as a
+    callable is reported, not fixed.
+    """
+
+    CODE = "DF102"
+    NAME = "sdk-kill-container"
+    TRIGGERS = (b"kill",)
+    VALID = ()
+    INVALID = ()
+
+    def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
+        shape = _KILLS.get((call.library, call.receiver))
+        if shape is None or call.method != "kill":
+            return None
+        index, operands = shape
+        message = "an SDK kill sends SIGKILL; stop the container gracefully instead"
+        signal = call.signal(index) if index is not None else call.keywords.get("signal")
+        if signal is not None and signal.literal and not _is_kill(signal):
+            return None
+        if signal is not None and not signal.literal and signal.text not in KILL_SIGNALS:
+            return SdkVerdict(message, reason=f"the signal comes from `{signal.text}`")
+        allowed = operands + (1 if index is not None and "signal" not in call.keywords else 0)
+        if len(call.positional) > allowed:
+            return SdkVerdict(message, reason="unexpected positional arguments")
+        reason = why_not_fixable(call, steps=1)
+        if reason is not None:
+            return SdkVerdict(message, reason=reason)
+        if [name for name in call.keywords if name != "signal"]:
+            return SdkVerdict(message, reason="keyword arguments other than `signal=`")
+        step = stop_step(call, settings, tuple(range(operands)))
+        return SdkVerdict(message, fix=SdkSteps((step,)))
+
+
+def _is_kill(signal: SdkArg) -> bool:
+    if signal.value is None:
+        return True
+    return str(signal.value).upper() in KILL_SIGNALS
