@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from dockfix.engine._types import Settings
+from dockfix.rules._base import Invalid, Valid
 from dockfix.rules._sdk import (
     AIODOCKER,
     API,
@@ -92,8 +93,6 @@ class SdkForceRemoveContainer(SdkRule):
     CODE = "DF101"
     NAME = "sdk-force-remove-container"
     TRIGGERS = (b"remove", b"delete")
-    VALID = ()
-    INVALID = ()
 
     def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
         shape = _REMOVALS.get((call.library, call.receiver, call.method))
@@ -128,6 +127,537 @@ class SdkForceRemoveContainer(SdkRule):
         heads = tuple(range(operands))
         remove = SdkStep(call.path, heads, keep=kept)
         return SdkVerdict(message, fix=SdkSteps((stop_step(call, settings, heads), remove)))
+
+    VALID = (
+        Valid(
+            "no-force",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.remove(v=True)
+            c.remove(force=False)
+        """,
+        ),
+        Valid(
+            "project-docker-module",
+            """
+            import docker
+
+            docker.remove(name, force=True)
+            docker.container.remove(name, force=True)
+        """,
+        ),
+        Valid(
+            "unknown-receiver",
+            """
+            def drop(c):
+                c.remove(force=True)
+        """,
+        ),
+        Valid(
+            "os-remove",
+            """
+            import os
+            import docker
+
+            os.remove(path)
+            items.remove(x)
+        """,
+        ),
+        Valid(
+            "ambiguous-binding",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            if other:
+                c = Thing()
+            c.remove(force=True)
+        """,
+        ),
+        Valid(
+            "not-detached-run",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            client.containers.run('img').remove(force=True)
+        """,
+        ),
+        Valid(
+            "text-only",
+            """
+            HELP = "call container.remove(force=True) to clean up"
+        """,
+        ),
+        Valid(
+            "suppressed",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.remove(force=True)  # dockfix: ignore[DF101]
+        """,
+        ),
+        Valid(
+            "already-fixed",
+            """
+            from dockfix.runtime import docker_executor
+            import docker
+
+            client = docker.from_env()
+            c = client.containers.get(name)
+            docker_executor.run_limited(c.stop, timeout=10)
+            docker_executor.run_limited(c.remove, v=True)
+        """,
+        ),
+    )
+
+    INVALID = (
+        Invalid(
+            "docker-py-loop-keeps-v-and-comment",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            def teardown(label):
+                for container in client.containers.list(filters={"label": label}):
+                    container.remove(force=True, v=True)  # clean up
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            def teardown(label):
+                for container in client.containers.list(filters={"label": label}):
+                    docker_executor.run_limited(container.stop, timeout=10)
+                    docker_executor.run_limited(container.remove, v=True)  # clean up
+        """,
+        ),
+        Invalid(
+            "docker-py-get-lookup-repeated",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            client.containers.get(name).remove(force=True, link=False)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            docker_executor.run_limited(client.containers.get(name).stop, timeout=10)
+            docker_executor.run_limited(client.containers.get(name).remove, link=False)
+        """,
+        ),
+        Invalid(
+            "docker-py-api-remove-container",
+            """
+            import docker
+
+            api = docker.APIClient()
+            api.remove_container(cid, force=True, v=True)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            api = docker.APIClient()
+            docker_executor.run_limited(api.stop, cid, timeout=10)
+            docker_executor.run_limited(api.remove_container, cid, v=True)
+        """,
+        ),
+        Invalid(
+            "docker-py-client-api",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            client.api.remove_container(cid, force=True)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            docker_executor.run_limited(client.api.stop, cid, timeout=10)
+            docker_executor.run_limited(client.api.remove_container, cid)
+        """,
+        ),
+        Invalid(
+            "docker-py-with-client",
+            """
+            import docker
+
+            with docker.DockerClient(base_url=URL) as cl:
+                cl.containers.get(name).remove(force=True)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            with docker.DockerClient(base_url=URL) as cl:
+                docker_executor.run_limited(cl.containers.get(name).stop, timeout=10)
+                docker_executor.run_limited(cl.containers.get(name).remove)
+        """,
+        ),
+        Invalid(
+            "docker-py-annotated-param",
+            """
+            from docker.models.containers import Container
+
+
+            def drop(c: Container) -> None:
+                c.remove(force=True)
+        """,
+            """
+            from docker.models.containers import Container
+            from dockfix.runtime import docker_executor
+
+
+            def drop(c: Container) -> None:
+                docker_executor.run_limited(c.stop, timeout=10)
+                docker_executor.run_limited(c.remove)
+        """,
+        ),
+        Invalid(
+            "docker-py-self-attribute",
+            """
+            import docker
+
+
+            class Env:
+                def __init__(self):
+                    self.client = docker.from_env()
+
+                def close(self):
+                    for c in self.client.containers.list(all=True):
+                        c.remove(force=True)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+
+            class Env:
+                def __init__(self):
+                    self.client = docker.from_env()
+
+                def close(self):
+                    for c in self.client.containers.list(all=True):
+                        docker_executor.run_limited(c.stop, timeout=10)
+                        docker_executor.run_limited(c.remove)
+        """,
+        ),
+        Invalid(
+            "docker-py-comprehension",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            [c.remove(force=True) for c in client.containers.list()]
+        """,
+            None,
+        ),
+        Invalid(
+            "stop-timeout-setting",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.run('img', detach=True)
+            c.remove(force=True)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            c = client.containers.run('img', detach=True)
+            docker_executor.run_limited(c.stop, timeout=30)
+            docker_executor.run_limited(c.remove)
+        """,
+            settings={"stop_timeout": 30},
+        ),
+        Invalid(
+            "runner-plain-calls",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.remove(force=True)
+        """,
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.stop(timeout=10)
+            c.remove()
+        """,
+            settings={"runner": "self.run_docker"},
+        ),
+        Invalid(
+            "whales-container-remove",
+            """
+            from python_on_whales import docker
+
+
+            docker.container.remove(name, force=True, volumes=True)
+        """,
+            """
+            from python_on_whales import docker
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run_limited(docker.container.stop, name, time=10)
+            docker_executor.run_limited(docker.container.remove, name, volumes=True)
+        """,
+        ),
+        Invalid(
+            "whales-remove-list",
+            """
+            from python_on_whales import docker
+
+
+            docker.remove([a, b], force=True)
+        """,
+            """
+            from python_on_whales import docker
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run_limited(docker.stop, [a, b], time=10)
+            docker_executor.run_limited(docker.remove, [a, b])
+        """,
+        ),
+        Invalid(
+            "whales-client",
+            """
+            from python_on_whales import DockerClient
+
+            d = DockerClient(compose_files=[F])
+            d.container.remove(name, force=True)
+        """,
+            """
+            from python_on_whales import DockerClient
+            from dockfix.runtime import docker_executor
+
+            d = DockerClient(compose_files=[F])
+            docker_executor.run_limited(d.container.stop, name, time=10)
+            docker_executor.run_limited(d.container.remove, name)
+        """,
+        ),
+        Invalid(
+            "whales-container-object",
+            """
+            from python_on_whales import docker
+
+
+            c = docker.run('img', detach=True)
+            c.remove(force=True)
+        """,
+            """
+            from python_on_whales import docker
+            from dockfix.runtime import docker_executor
+
+
+            c = docker.run('img', detach=True)
+            docker_executor.run_limited(c.stop, time=10)
+            docker_executor.run_limited(c.remove)
+        """,
+        ),
+        Invalid(
+            "aiodocker-delete",
+            """
+            import aiodocker
+
+
+            async def cleanup(name):
+                docker = aiodocker.Docker()
+                container = await docker.containers.get(name)
+                await container.delete(force=True, v=True)
+        """,
+            """
+            import aiodocker
+            from dockfix.runtime import docker_executor
+
+
+            async def cleanup(name):
+                docker = aiodocker.Docker()
+                container = await docker.containers.get(name)
+                await docker_executor.aio.run_limited(container.stop, t=10)
+                await docker_executor.aio.run_limited(container.delete, v=True)
+        """,
+        ),
+        Invalid(
+            "lambda",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            cb = lambda: c.remove(force=True)
+        """,
+            None,
+        ),
+        Invalid(
+            "value-used",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            def f(name):
+                c = client.containers.get(name)
+                return c.remove(force=True)
+        """,
+            None,
+        ),
+        Invalid(
+            "force-positional",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            client.api.remove_container(cid, False, False, True)
+        """,
+            None,
+        ),
+        Invalid(
+            "force-variable",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.remove(force=force)
+        """,
+            None,
+        ),
+        Invalid(
+            "star-kwargs",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.remove(**options)
+        """,
+            None,
+        ),
+        Invalid(
+            "partial-in-executor",
+            """
+            import functools
+            import docker
+
+            client = docker.from_env()
+            c = client.containers.get(name)
+            loop.run_in_executor(None, functools.partial(c.remove, force=True))
+        """,
+            None,
+        ),
+        Invalid(
+            "lambda-in-executor",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            await loop.run_in_executor(None, lambda: c.remove(force=True))
+        """,
+            None,
+        ),
+        Invalid(
+            "receiver-is-a-run",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            client.containers.run('img', detach=True).remove(force=True)
+        """,
+            None,
+        ),
+        Invalid(
+            "comment-inside",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.remove(
+                force=True,  # no grace
+            )
+        """,
+            None,
+        ),
+        Invalid(
+            "shares-its-line",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.remove(force=True); n += 1
+        """,
+            None,
+        ),
+    )
 
 
 def _force_argument(call: SdkCall, index: Optional[int]) -> Optional[SdkArg]:

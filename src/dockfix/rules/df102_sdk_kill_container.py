@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from dockfix.engine._types import Settings
+from dockfix.rules._base import Invalid, Valid
 from dockfix.rules._sdk import (
     AIODOCKER,
     API,
@@ -76,8 +77,6 @@ class SdkKillContainer(SdkRule):
     CODE = "DF102"
     NAME = "sdk-kill-container"
     TRIGGERS = (b"kill",)
-    VALID = ()
-    INVALID = ()
 
     def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
         shape = _KILLS.get((call.library, call.receiver))
@@ -100,6 +99,385 @@ class SdkKillContainer(SdkRule):
             return SdkVerdict(message, reason="keyword arguments other than `signal=`")
         step = stop_step(call, settings, tuple(range(operands)))
         return SdkVerdict(message, fix=SdkSteps((step,)))
+
+    VALID = (
+        Valid(
+            "other-signal",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.kill('SIGHUP')
+            c.kill(signal='USR1')
+            client.api.kill(cid, 'HUP')
+        """,
+        ),
+        Valid(
+            "process-and-thread",
+            """
+            import subprocess
+
+            proc = subprocess.Popen(['sleep', '9'])
+            proc.kill()
+            thread.kill()
+        """,
+        ),
+        Valid(
+            "os-kill",
+            """
+            import os
+            import signal
+
+            os.kill(pid, signal.SIGKILL)
+        """,
+        ),
+        Valid(
+            "project-docker-module",
+            """
+            import docker
+
+            docker.kill(name)
+            docker.container.kill(name)
+        """,
+        ),
+        Valid(
+            "unknown-receiver",
+            """
+            def stop(c):
+                c.kill()
+        """,
+        ),
+        Valid(
+            "stop",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.stop(timeout=5)
+        """,
+        ),
+        Valid(
+            "text-only",
+            """
+            assert "container.kill()" in log
+        """,
+        ),
+    )
+
+    INVALID = (
+        Invalid(
+            "docker-py-kill",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            container = client.containers.get(name)
+            container.kill()
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            container = client.containers.get(name)
+            docker_executor.run_limited(container.stop, timeout=10)
+        """,
+        ),
+        Invalid(
+            "docker-py-kill-sigkill-keyword",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.kill(signal='SIGKILL')
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            docker_executor.run_limited(c.stop, timeout=10)
+        """,
+        ),
+        Invalid(
+            "docker-py-kill-9-positional",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.kill(9)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            docker_executor.run_limited(c.stop, timeout=10)
+        """,
+        ),
+        Invalid(
+            "docker-py-kill-signal-module",
+            """
+            import signal
+
+            import docker
+
+            client = docker.from_env()
+            c = client.containers.get(name)
+            c.kill(signal=signal.SIGKILL)
+        """,
+            """
+            import signal
+
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+            c = client.containers.get(name)
+            docker_executor.run_limited(c.stop, timeout=10)
+        """,
+        ),
+        Invalid(
+            "docker-py-loop-kill-lookup",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            for c in client.containers.list(filters=f):
+                c.kill()  # fast
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            for c in client.containers.list(filters=f):
+                docker_executor.run_limited(c.stop, timeout=10)  # fast
+        """,
+        ),
+        Invalid(
+            "docker-py-api-kill",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            client.api.kill(cid)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            docker_executor.run_limited(client.api.stop, cid, timeout=10)
+        """,
+        ),
+        Invalid(
+            "whales-kill",
+            """
+            from python_on_whales import docker
+
+
+            docker.kill([a, b])
+        """,
+            """
+            from python_on_whales import docker
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run_limited(docker.stop, [a, b], time=10)
+        """,
+        ),
+        Invalid(
+            "whales-container-kill",
+            """
+            from python_on_whales import docker
+
+
+            docker.container.kill(name, signal='KILL')
+        """,
+            """
+            from python_on_whales import docker
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run_limited(docker.container.stop, name, time=10)
+        """,
+        ),
+        Invalid(
+            "whales-container-object",
+            """
+            from python_on_whales import docker
+
+
+            c = docker.container.create('img')
+            c.kill()
+        """,
+            """
+            from python_on_whales import docker
+            from dockfix.runtime import docker_executor
+
+
+            c = docker.container.create('img')
+            docker_executor.run_limited(c.stop, time=10)
+        """,
+        ),
+        Invalid(
+            "aiodocker-kill",
+            """
+            import aiodocker
+
+
+            async def stop_all():
+                async with aiodocker.Docker() as docker:
+                    for c in await docker.containers.list():
+                        await c.kill()
+        """,
+            """
+            import aiodocker
+            from dockfix.runtime import docker_executor
+
+
+            async def stop_all():
+                async with aiodocker.Docker() as docker:
+                    for c in await docker.containers.list():
+                        await docker_executor.aio.run_limited(c.stop, t=10)
+        """,
+        ),
+        Invalid(
+            "lambda-in-place",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            atexit.register(lambda: c.kill())
+        """,
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            atexit.register(lambda: c.stop(timeout=10))
+        """,
+        ),
+        Invalid(
+            "value-used-in-place",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            result = c.kill()
+        """,
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            result = c.stop(timeout=10)
+        """,
+        ),
+        Invalid(
+            "stop-timeout-setting",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.kill()
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            docker_executor.run_limited(c.stop, timeout=3)
+        """,
+            settings={"stop_timeout": 3},
+        ),
+        Invalid(
+            "signal-variable",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.kill(signal=sig)
+        """,
+            None,
+        ),
+        Invalid(
+            "method-in-executor",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            await loop.run_in_executor(None, c.kill)
+        """,
+            None,
+        ),
+        Invalid(
+            "star-kwargs",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.kill(**kw)
+        """,
+            None,
+        ),
+    )
 
 
 def _is_kill(signal: SdkArg) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from dockfix.engine._types import Settings
+from dockfix.rules._base import Invalid, Valid
 from dockfix.rules._sdk import (
     API,
     DOCKER_PY,
@@ -59,8 +60,6 @@ class SdkForceRemoveVolume(SdkRule):
     CODE = "DF103"
     NAME = "sdk-force-remove-volume"
     TRIGGERS = (b"remove",)
-    VALID = ()
-    INVALID = ()
 
     def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
         shape = _REMOVALS.get(call.receiver)
@@ -84,3 +83,183 @@ class SdkForceRemoveVolume(SdkRule):
             return SdkVerdict(message, reason=reason)
         step = SdkStep(call.path, tuple(range(operands)))
         return SdkVerdict(message, fix=SdkSteps((step,)))
+
+    VALID = (
+        Valid(
+            "no-force",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            v = client.volumes.get(name)
+            v.remove()
+            v.remove(force=False)
+        """,
+        ),
+        Valid(
+            "prune",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            client.volumes.prune()
+        """,
+        ),
+        Valid(
+            "unknown-receiver",
+            """
+            def drop(volume):
+                volume.remove(force=True)
+        """,
+        ),
+        Valid(
+            "container-is-df101",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.remove(force=True)
+        """,
+        ),
+    )
+
+    INVALID = (
+        Invalid(
+            "volume-get-remove",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            client.volumes.get(name).remove(force=True)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            docker_executor.run_limited(client.volumes.get(name).remove)
+        """,
+        ),
+        Invalid(
+            "volume-loop",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            for volume in client.volumes.list(filters={'label': 'e2e'}):
+                volume.remove(force=True)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            for volume in client.volumes.list(filters={'label': 'e2e'}):
+                docker_executor.run_limited(volume.remove)
+        """,
+        ),
+        Invalid(
+            "api-remove-volume",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            client.api.remove_volume(name, force=True)
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            docker_executor.run_limited(client.api.remove_volume, name)
+        """,
+        ),
+        Invalid(
+            "lambda-in-place",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            v = client.volumes.create(name)
+            cleanup = lambda: v.remove(force=True)
+        """,
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            v = client.volumes.create(name)
+            cleanup = lambda: v.remove()
+        """,
+        ),
+        Invalid(
+            "runner-plain",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            v = client.volumes.get(name)
+            v.remove(force=True)
+        """,
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            v = client.volumes.get(name)
+            v.remove()
+        """,
+            settings={"runner": "self.run_docker"},
+        ),
+        Invalid(
+            "force-positional",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            v = client.volumes.get(name)
+            v.remove(True)
+        """,
+            None,
+        ),
+        Invalid(
+            "force-variable",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            v = client.volumes.get(name)
+            v.remove(force=force)
+        """,
+            None,
+        ),
+    )
