@@ -54,6 +54,13 @@ def teardown(a, b):
             b'docker_executor.stop_and_remove(c)\nsubprocess.run(["git", "status"])\n',
             id="import-merged-subprocess-kept",
         ),
+        pytest.param(
+            b"from __future__ import annotations\n\nimport subprocess\nimport uuid\n\n"
+            b'subprocess.run(["docker", "rm", "-f", c])\n',
+            b"from __future__ import annotations\n\nimport uuid\n"
+            b"from dockfix.runtime import docker_executor\n\ndocker_executor.stop_and_remove(c)\n",
+            id="import-group-gap-kept",
+        ),
     ],
 )
 def test_bytes_kept(src: bytes, expected: bytes) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from typing import Callable, Optional, Union
 
 import libcst as cst
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
+from libcst.codemod import CodemodContext, ContextAwareTransformer
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
+    MetadataWrapper,
     PositionProvider,
     QualifiedNameProvider,
     QualifiedNameSource,
@@ -22,8 +24,8 @@ from dockfix.engine._rewrite import (
     Target,
     build_call,
     build_statements,
+    candidate,
     count_comments,
-    kept_nodes,
     parse_target,
 )
 from dockfix.engine._sdk_fix import SdkMatcher  # Docker SDK rules (DF1xx)
@@ -50,8 +52,9 @@ def analyze(
     if not prefilter(source, settings):
         return FileResult(source=source, fixed=source)
     try:
-        transformer = _Transformer(CodemodContext(filename=path), settings, accept)
-        fixed_module = transformer.transform_module(module)
+        context = CodemodContext(filename=path)
+        transformer = _Transformer(context, settings, accept)
+        fixed_module = _no_new_leading_blank(module, _transform(module, transformer, context))
         findings = tuple(transformer.findings)
         fixed = fixed_module.bytes if transformer.applied else source
     except Exception as exc:
@@ -65,12 +68,64 @@ def analyze(
     return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
 
 
+def _transform(
+    module: cst.Module, transformer: _Transformer, context: CodemodContext
+) -> cst.Module:
+    """One metadata-backed pass of the rules; the import helpers run only after a fix."""
+    tree = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+    if not transformer.applied:
+        return tree
+    if AddImportsVisitor.CONTEXT_KEY in context.scratch:
+        tree = AddImportsVisitor(context).transform_module(tree)
+    if RemoveImportsVisitor.CONTEXT_KEY in context.scratch:
+        before = tree
+        tree = _keep_spacing(before, RemoveImportsVisitor(context).transform_module(tree))
+    return tree
+
+
+def _keep_spacing(before: cst.Module, after: cst.Module) -> cst.Module:
+    """A removed import's blank lines (the gap between import groups) go to the next line."""
+
+    def key(stmt: cst.CSTNode) -> str:
+        if isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            stmt = stmt.with_changes(leading_lines=())
+        return before.code_for_node(stmt)
+
+    old = [key(s) for s in before.body]
+    new = [key(s) for s in after.body]
+    body = list(after.body)
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, _i2, j1, _j2 in matcher.get_opcodes():
+        if tag != "delete" or j1 == 0 or j1 >= len(body):
+            continue
+        removed, following = before.body[i1], body[j1]
+        if not isinstance(removed, cst.SimpleStatementLine) or not removed.leading_lines:
+            continue
+        statement = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+        if isinstance(following, statement) and not following.leading_lines:
+            body[j1] = following.with_changes(leading_lines=removed.leading_lines)
+    return after.with_changes(body=body)
+
+
+def _no_new_leading_blank(before: cst.Module, after: cst.Module) -> cst.Module:
+    """Removing the first import must not leave the file starting with blank lines."""
+    if not after.body or not before.body or after.header:
+        return after
+    if after.body[0] is before.body[0] or before.body[0].leading_lines:
+        return after
+    lines = after.body[0].leading_lines
+    if not lines or any(line.comment is not None for line in lines):
+        return after
+    first = after.body[0].with_changes(leading_lines=())
+    return after.with_changes(body=[first, *after.body[1:]])
+
+
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-class _Transformer(VisitorBasedCodemodCommand):
+class _Transformer(ContextAwareTransformer):
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
 
     def __init__(self, context: CodemodContext, settings: Settings, accept: Optional[Accept]):
@@ -192,10 +247,14 @@ class _Transformer(VisitorBasedCodemodCommand):
         reason = verdict.reason
         fixable = verdict.fix is not None
         if verdict.fix is not None:
-            kept = kept_nodes(node, verdict.fix)
-            if kept is not None and count_comments([node]) != count_comments(kept):
-                fixable = False
-                reason = "comments inside the call would be lost; rewrite it by hand"
+            try:
+                new = candidate(node, verdict.fix, self.target)
+            except Exception as exc:
+                fixable, reason = False, f"the fix cannot be built: {exc}"
+            else:
+                if count_comments([node]) != count_comments(new):
+                    fixable = False
+                    reason = "comments inside the call would be lost; rewrite it by hand"
         return Finding(
             code=rule.CODE,
             name=rule.NAME,
@@ -258,6 +317,8 @@ class _Transformer(VisitorBasedCodemodCommand):
         elif isinstance(func, cst.Name):
             asname = None if func.value == obj else func.value
             RemoveImportsVisitor.remove_unused_import(self.context, module, obj, asname=asname)
+        if call.argv_shape == "shlex-split":
+            RemoveImportsVisitor.remove_unused_import(self.context, "shlex")
         if call.program_kind == "which":
             RemoveImportsVisitor.remove_unused_import(self.context, "shutil")
 

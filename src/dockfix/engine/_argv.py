@@ -80,8 +80,13 @@ def read_command(tokens: tuple[Token, ...]) -> DockerCommand:
     i = 0
     while i < len(rest):
         tok = rest[i]
+        if tok.starred:
+            why = f"`{tok.text}` may hold options or the subcommand"
+            return _unread(program, global_args, rest[i:], why)
         if not tok.literal:
-            return _unread(program, global_args, rest[i:], f"{tok.text} before the subcommand")
+            return _unread(
+                program, global_args, rest[i:], f"the subcommand comes from `{tok.text}`"
+            )
         value = tok.value or ""
         if not value.startswith("-"):
             break
@@ -103,7 +108,7 @@ def read_command(tokens: tuple[Token, ...]) -> DockerCommand:
     if first.value in MANAGEMENT and i + 1 < len(rest):
         verb = rest[i + 1]
         if not verb.literal:
-            return _unread(program, global_args, rest[i:], f"{verb.text} as the verb")
+            return _unread(program, global_args, rest[i:], f"the verb comes from `{verb.text}`")
         assert verb.value is not None
         sub = _ALIASES.get((first.value, verb.value), (first.value, verb.value))
         return DockerCommand(program, tuple(global_args), sub, (first, verb), tuple(rest[i + 2 :]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from dataclasses import dataclass
 from typing import Callable, Optional
@@ -113,7 +114,8 @@ def _argv(value: cst.BaseExpression, index: int, api: str, resolver: Resolver) -
     if isinstance(value, cst.Call):
         split = _split_call(value, resolver)
         if split is not None:
-            return split, "split", None, None
+            shape = "split" if not value.args else "shlex-split"
+            return split, shape, None, None
     if isinstance(value, cst.Name):
         bound = resolver.binding(value)
         if isinstance(bound, (cst.List, cst.Tuple)):
@@ -143,18 +145,41 @@ def _split_call(call: cst.Call, resolver: Resolver) -> Optional[tuple[Token, ...
 
 
 def _string_text(node: cst.BaseExpression, allow_f: bool = True) -> Optional[str]:
-    """The text of a string literal; f-string expressions become placeholders."""
+    """The text of a string literal; with ``allow_f``, also of f-strings, ``%``, ``+`` and
+    ``.format`` built from a literal, the run-time parts replaced by placeholders."""
     if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    if allow_f and isinstance(node, cst.FormattedString):
-        parts = []
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                parts.append(part.value)
-            else:
-                parts.append(_PLACEHOLDER)
-        return "".join(parts)
+        try:
+            value = node.evaluated_value
+        except Exception:
+            value = None
+        if isinstance(value, str):
+            return value
+        if not allow_f or not isinstance(node, cst.ConcatenatedString):
+            return None
+        left, right = _string_text(node.left), _string_text(node.right)
+        return left + right if left is not None and right is not None else None
+    if not allow_f:
+        return None
+    if isinstance(node, cst.FormattedString):
+        return "".join(
+            p.value if isinstance(p, cst.FormattedStringText) else _PLACEHOLDER for p in node.parts
+        )
+    if isinstance(node, cst.BinaryOperation):
+        left = _string_text(node.left)
+        if isinstance(node.operator, cst.Modulo) and left is not None:
+            return re.sub(r"%[-#0 +]*\d*(?:\.\d+)?[sdrifx]", _PLACEHOLDER, left)
+        if isinstance(node.operator, cst.Add):
+            right = _string_text(node.right)
+            if left is not None or right is not None:
+                return (left or _PLACEHOLDER) + (right or _PLACEHOLDER)
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "format"
+    ):
+        base = _string_text(node.func.value, allow_f=False)
+        if base is not None:
+            return re.sub(r"\{[^{}]*\}", _PLACEHOLDER, base)
     return None
 
 

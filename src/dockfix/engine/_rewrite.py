@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -58,23 +58,11 @@ def count_comments(nodes: Sequence[cst.CSTNode]) -> int:
     return counter.count
 
 
-def kept_nodes(call: cst.Call, fix: Fix) -> Optional[list[cst.CSTNode]]:
-    """The parts of ``call`` the fix reuses (to check no comment is lost); None: all of it."""
-    if isinstance(fix, Reroute):
-        return None
-    tokens: Sequence[Token]
-    if isinstance(fix, CallExecutor):
-        tokens = fix.positional
-    elif isinstance(fix, RerouteArgv):
-        tokens = fix.argv
-    else:
-        tokens = [t for a in fix.argvs for t in a]
-    nodes: list[cst.CSTNode] = [n for n in (locate(call, t.ref) for t in tokens) if n is not None]
-    if isinstance(fix, CallExecutor):
-        nodes += [a.value for a in call.args if a.keyword and a.keyword.value in fix.keep]
-    if isinstance(fix, RerouteArgv):
-        nodes += [a for a in call.args if a.keyword is not None]
-    return nodes
+def candidate(call: cst.Call, fix: Fix, target: Target) -> list[cst.CSTNode]:
+    """What would replace ``call``: to check, before applying, that no comment is lost."""
+    if isinstance(fix, RunnerCalls):
+        return list(build_statements(call, fix, target))
+    return [build_call(call, fix, target, "subprocess.PIPE")]
 
 
 def build_call(call: cst.Call, fix: Fix, target: Target, pipe: str) -> cst.BaseExpression:
@@ -86,17 +74,44 @@ def build_call(call: cst.Call, fix: Fix, target: Target, pipe: str) -> cst.BaseE
         return _reroute_argv(call, fix, target)
     assert isinstance(fix, CallExecutor)
     quote = _quote_of(call, fix.positional)
-    args = [_positional(call, tok, quote) for tok in fix.positional]
-    args += _keywords(fix.extra, pipe)
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value in fix.keep:
-            args.append(cst.Arg(value=arg.value, keyword=arg.keyword, equal=arg.equal))
-    args += _keywords(fix.after, pipe)
+    fresh = [_positional(call, tok, quote) for tok in fix.positional]
+    fresh += _keywords(fix.extra, pipe)
+    kept = [a for a in call.args if a.keyword is not None and a.keyword.value in fix.keep]
     func = cst.parse_expression(f"{target.expression}.{fix.method}")
-    new: cst.BaseExpression = cst.Call(func=func, args=args)
+    args = _layout(call, fresh, kept, _keywords(fix.after, pipe))
+    new: cst.BaseExpression = call.with_changes(func=func, args=args, lpar=(), rpar=())
     if fix.suffix:
         new = cst.Attribute(value=new, attr=cst.Name(fix.suffix.lstrip(".")))
     return new.with_changes(lpar=call.lpar, rpar=call.rpar)
+
+
+def _layout(
+    call: cst.Call, fresh: list[cst.Arg], kept: list[cst.Arg], after: list[cst.Arg]
+) -> list[cst.Arg]:
+    """New arguments laid out like the original call's: one per line if it had that.
+
+    Kept keyword arguments are reused whole (with their comments); new ones take the
+    separator that followed the original first argument; the last argument takes the
+    original last argument's ending (trailing comma, newline before the paren).
+    """
+    if not call.args:
+        return fresh + kept + after
+    first, last = call.args[0], call.args[-1]
+    sep: Union[cst.Comma, cst.MaybeSentinel] = cst.MaybeSentinel.DEFAULT
+    opening = call.whitespace_before_args
+    if isinstance(opening, cst.ParenthesizedWhitespace):
+        # one argument per line: each new one goes on its own line, indented alike
+        plain = opening.with_changes(first_line=cst.TrailingWhitespace(), empty_lines=())
+        sep = cst.Comma(whitespace_after=plain)
+    elif len(call.args) > 1 and isinstance(first.comma, cst.Comma):
+        sep = first.comma
+    ordered = [a.with_changes(comma=sep) for a in fresh]
+    ordered += [a if a is not last else a.with_changes(comma=sep) for a in kept]
+    ordered += [a.with_changes(comma=sep) for a in after]
+    if not ordered:
+        return []
+    end = ordered[-1].with_changes(comma=last.comma, whitespace_after_arg=last.whitespace_after_arg)
+    return [*ordered[:-1], end]
 
 
 def _reroute_argv(call: cst.Call, fix: RerouteArgv, target: Target) -> cst.BaseExpression:

@@ -47,7 +47,7 @@ class DockerCall:
     api: str
     program_kind: str
     command: Optional[DockerCommand]  # None for shell strings that could not be split
-    argv_shape: str  # "list", "tuple", "split", "exec-args", "shell", "variable"
+    argv_shape: str  # "list", "tuple", "split", "shlex-split", "exec-args", "shell", "variable"
     keywords: Mapping[str, Keyword] = field(default_factory=dict)
     star_kwargs: bool = False
     result_used: bool = True

@@ -155,7 +155,7 @@ def safe_method_fix(
         keep=tuple(keep),
         extra=tuple(args),
         after=tuple(after),
-        suffix=SUBPROCESS_RESULT[call.api],
+        suffix=SUBPROCESS_RESULT[call.api] if call.result_used else None,
         needs_pipe=needs_pipe,
     )
     return fix, None

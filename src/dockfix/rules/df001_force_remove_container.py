@@ -6,7 +6,7 @@ from typing import Optional
 
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
-from dockfix.rules._common import RM_FLAGS, flags_for, forced, safe_method_fix
+from dockfix.rules._common import RM_FLAGS, flags_for, forced, safe_method_fix, why_not_fixable
 
 _HEAD = "import subprocess\n\n\n"
 
@@ -59,6 +59,9 @@ class ForceRemoveContainer(Rule):
         if cmd is None or flags is None or not forced(flags, cmd):
             return None
         message = "`docker rm -f` kills the container with SIGKILL; stop it, then remove it"
+        early = why_not_fixable(call)
+        if early is not None:
+            return Verdict(message, reason=early)
         if flags.problem is not None:
             return Verdict(message, reason=f"the rm flags cannot be read: {flags.problem}")
         if flags.on("link"):
@@ -80,6 +83,33 @@ class ForceRemoveContainer(Rule):
             "exec-rm-f-inside", _HEAD + 'subprocess.run(["docker", "exec", c, "rm", "-f", "/x"])\n'
         ),
         Valid("podman", _HEAD + 'subprocess.run(["podman", "rm", "-f", c])\n'),
+        Valid(
+            "build-f-file", _HEAD + 'subprocess.run(["docker", "build", "-f", "Dockerfile", "."])\n'
+        ),
+        Valid(
+            "compose-f-file",
+            _HEAD + 'subprocess.run(["docker", "compose", "-f", "dc.yml", "rm"])\n',
+        ),
+        Valid("logs-follow", _HEAD + 'subprocess.run(["docker", "logs", "-f", c])\n'),
+        Valid(
+            "ps-filter", _HEAD + 'subprocess.run(["docker", "ps", "-a", "-f", "status=exited"])\n'
+        ),
+        Valid(
+            "images-filter", _HEAD + 'subprocess.run(["docker", "images", "-f", "dangling=true"])\n'
+        ),
+        Valid(
+            "container-prune-f", _HEAD + 'subprocess.run(["docker", "container", "prune", "-f"])\n'
+        ),
+        Valid("git-rm-f", _HEAD + 'subprocess.run(["git", "rm", "-f", path])\n'),
+        Valid(
+            "kubectl-force", _HEAD + 'subprocess.run(["kubectl", "delete", "pod", p, "--force"])\n'
+        ),
+        Valid("rm-volumes-only", _HEAD + 'subprocess.run(["docker", "rm", "-v", c])\n'),
+        Valid("name-after-double-dash", _HEAD + 'subprocess.run(["docker", "rm", "--", "-f"])\n'),
+        Valid(
+            "executor-already",
+            "from dockfix.runtime import docker_executor\n\ndocker_executor.stop_and_remove(c)\n",
+        ),
         Valid("text-only", 'HELP = "run docker rm -f NAME to clean up"\n'),
         Valid("assert-text", 'assert cmd == ["docker", "rm", "-f", "c"]\n'),
         Valid(
@@ -105,20 +135,838 @@ class ForceRemoveContainer(Rule):
 
     INVALID = (
         Invalid(
-            "run-list",
+            "tuple-argv",
             """
             import subprocess
 
 
-            def teardown(name):
-                subprocess.run(["docker", "rm", "-f", name], check=True)
+            subprocess.run(("docker", "rm", "-f", name))
             """,
             """
             from dockfix.runtime import docker_executor
 
 
-            def teardown(name):
-                docker_executor.stop_and_remove(name, check=True)
+            docker_executor.stop_and_remove(name)
             """,
+        ),
+        Invalid(
+            "container-rm",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "container", "rm", "-f", name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(name)
+            """,
+        ),
+        Invalid(
+            "container-remove-long",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "container", "remove", "--force", name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(name)
+            """,
+        ),
+        Invalid(
+            "force-equals-true",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "--force=true", name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(name)
+            """,
+        ),
+        Invalid(
+            "cluster-fv",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-fv", name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(name, volumes=True)
+            """,
+        ),
+        Invalid(
+            "cluster-vf",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-vf", name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(name, volumes=True)
+            """,
+        ),
+        Invalid(
+            "volumes-long",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "--volumes", "-f", name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(name, volumes=True)
+            """,
+        ),
+        Invalid(
+            "flag-after-names",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "web", "db", "-f"])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove("web", "db")
+            """,
+        ),
+        Invalid(
+            "many-and-starred",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", "web", *others, self.db.name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove("web", *others, self.db.name)
+            """,
+        ),
+        Invalid(
+            "fstring-name",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", f"web-{i}"])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(f"web-{i}")
+            """,
+        ),
+        Invalid(
+            "import-as",
+            """
+            import subprocess as sp
+
+            sp.run(['docker', 'rm', '-f', name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.stop_and_remove(name)
+            """,
+        ),
+        Invalid(
+            "from-import-call-int",
+            """
+            from subprocess import call
+
+            rc = call(['docker', 'rm', '-f', name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            rc = docker_executor.stop_and_remove(name).returncode
+            """,
+        ),
+        Invalid(
+            "check-call-raises",
+            """
+            import subprocess
+
+
+            subprocess.check_call(["docker", "rm", "-f", name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(name, check=True)
+            """,
+        ),
+        Invalid(
+            "check-output-output",
+            """
+            import subprocess
+
+
+            o = subprocess.check_output(["docker", "rm", "-f", c], env=e)
+            """,
+            """
+            import subprocess
+            from dockfix.runtime import docker_executor
+
+
+            o = docker_executor.stop_and_remove(c, env=e, check=True, stdout=subprocess.PIPE).stdout
+            """,
+        ),
+        Invalid(
+            "from-import-check-output",
+            """
+            from subprocess import check_output
+
+            o = check_output(["docker", "rm", "-f", c])
+            """,
+            """
+            import subprocess
+            from dockfix.runtime import docker_executor
+
+            o = docker_executor.stop_and_remove(c, check=True, stdout=subprocess.PIPE).stdout
+            """,
+        ),
+        Invalid(
+            "args-keyword",
+            """
+            import subprocess
+
+
+            subprocess.run(args=["docker", "rm", "-f", name], check=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(name, check=True)
+            """,
+        ),
+        Invalid(
+            "kwargs-kept",
+            """
+            import subprocess
+
+
+            subprocess.run(
+                ["docker", "rm", "-f", name],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=tmp,
+            )
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(
+                name,
+                check=True,
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=tmp,
+            )
+            """,
+        ),
+        Invalid(
+            "stdout-stderr-input",
+            """
+            import subprocess
+
+
+            subprocess.run(
+                ["docker", "rm", "-f", c],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.STDOUT,
+                input=b"",
+            )
+            """,
+            """
+            import subprocess
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(
+                c,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.STDOUT,
+                input=b"",
+            )
+            """,
+        ),
+        Invalid(
+            "shell-false-dropped",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c], shell=False)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(c)
+            """,
+        ),
+        Invalid(
+            "in-lambda",
+            """
+            import subprocess
+
+
+            cleanup = lambda c: subprocess.call(["docker", "rm", "-f", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            cleanup = lambda c: docker_executor.stop_and_remove(c).returncode
+            """,
+        ),
+        Invalid(
+            "in-comprehension",
+            """
+            import subprocess
+
+
+            codes = [subprocess.call(["docker", "rm", "-f", c]) for c in names]
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            codes = [docker_executor.stop_and_remove(c).returncode for c in names]
+            """,
+        ),
+        Invalid(
+            "in-conditional",
+            """
+            import subprocess
+
+
+            rc = subprocess.call(["docker", "rm", "-f", c]) if c else 0
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            rc = docker_executor.stop_and_remove(c).returncode if c else 0
+            """,
+        ),
+        Invalid(
+            "in-comparison",
+            """
+            import subprocess
+
+
+            if subprocess.call(["docker", "rm", "-f", c]) != 0:
+                raise RuntimeError(c)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            if docker_executor.stop_and_remove(c).returncode != 0:
+                raise RuntimeError(c)
+            """,
+        ),
+        Invalid(
+            "in-return",
+            """
+            import subprocess
+
+
+            def down(c):
+                return subprocess.run(["docker", "rm", "-f", c], capture_output=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            def down(c):
+                return docker_executor.stop_and_remove(c, capture_output=True)
+            """,
+        ),
+        Invalid(
+            "global-host",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "-H", host, "rm", "-f", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(c, global_args=("-H", host))
+            """,
+        ),
+        Invalid(
+            "global-host-equals",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "--host=tcp://h:2375", "rm", "-f", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(c, global_args=("--host=tcp://h:2375",))
+            """,
+        ),
+        Invalid(
+            "global-context",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "--context", "ci", "container", "rm", "-f", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(c, global_args=("--context", "ci"))
+            """,
+        ),
+        Invalid(
+            "module-constant",
+            """
+            import subprocess
+
+            DOCKER = "docker"
+
+
+            def down(c):
+                subprocess.run([DOCKER, "rm", "-f", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            DOCKER = "docker"
+
+
+            def down(c):
+                docker_executor.stop_and_remove(c)
+            """,
+        ),
+        Invalid(
+            "shutil-which",
+            """
+            import shutil
+            import subprocess
+
+            subprocess.run([shutil.which("docker"), "rm", "-f", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.stop_and_remove(c)
+            """,
+        ),
+        Invalid(
+            "constant-from-which",
+            """
+            import shutil
+            import subprocess
+
+            DOCKER = shutil.which("docker")
+            subprocess.run([DOCKER, "rm", "-f", c])
+            """,
+            """
+            import shutil
+            from dockfix.runtime import docker_executor
+
+            DOCKER = shutil.which("docker")
+            docker_executor.stop_and_remove(c)
+            """,
+        ),
+        Invalid(
+            "str-split",
+            """
+            import subprocess
+
+
+            subprocess.run("docker rm -f web".split())
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove("web")
+            """,
+        ),
+        Invalid(
+            "shlex-split",
+            """
+            import shlex
+            import subprocess
+
+            subprocess.run(shlex.split("docker rm -f web"))
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.stop_and_remove("web")
+            """,
+        ),
+        Invalid(
+            "multiline-comment-on-kept-kwarg",
+            """
+            import subprocess
+
+
+            subprocess.run(
+                [
+                    "docker",
+                    "rm",
+                    "-f",
+                    name,
+                ],
+                check=True,  # teardown must not fail silently
+            )
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(
+                name,
+                check=True,  # teardown must not fail silently
+            )
+            """,
+        ),
+        Invalid(
+            "merged-with-existing-import",
+            """
+            import subprocess
+
+            from dockfix.runtime import DockerExecutor
+
+            subprocess.run(["docker", "rm", "-f", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor, DockerExecutor
+
+            docker_executor.stop_and_remove(c)
+            """,
+        ),
+        Invalid(
+            "subprocess-still-used",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c])
+            subprocess.run(["git", "clean", "-fdx"])
+            """,
+            """
+            import subprocess
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(c)
+            subprocess.run(["git", "clean", "-fdx"])
+            """,
+        ),
+        Invalid(
+            "other-ignore-code",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c])  # dockfix: ignore[DF005]
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(c)  # dockfix: ignore[DF005]
+            """,
+        ),
+        Invalid(
+            "paren-wrapped",
+            """
+            import subprocess
+
+
+            rc = (subprocess.call(["docker", "rm", "-f", c]))
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            rc = (docker_executor.stop_and_remove(c).returncode)
+            """,
+        ),
+        Invalid(
+            "configured-executor",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c])
+            """,
+            """
+            from tests.support import docker
+
+
+            docker.stop_and_remove(c)
+            """,
+            settings={"executor": "tests.support:docker"},
+        ),
+        Invalid(
+            "configured-stop-timeout",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(c, timeout=30)
+            """,
+            settings={"stop_timeout": 30},
+        ),
+        Invalid(
+            "runner-statement",
+            """
+            import subprocess
+
+
+            class Env:
+                def down(self):
+                    subprocess.run(["docker", "rm", "-fv", self.name])
+            """,
+            """
+            class Env:
+                def down(self):
+                    self.run_docker(["docker", "stop", "-t", "10", self.name])
+                    self.run_docker(["docker", "rm", "-v", self.name])
+            """,
+            settings={"runner": "self.run_docker"},
+        ),
+        Invalid(
+            "runner-imported",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c])
+            """,
+            """
+            from myproj.docker import run
+
+
+            run(["docker", "stop", "-t", "10", c])
+            run(["docker", "rm", c])
+            """,
+            settings={"runner": "myproj.docker:run"},
+        ),
+        Invalid(
+            "timeout-process",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c], timeout=30)
+            """,
+            None,
+            # `timeout=` is a process timeout here; in the executor's safe methods `timeout` is
+            # the stop grace period, so the bound cannot be kept
+        ),
+        Invalid(
+            "shell-string",
+            """
+            import subprocess
+
+
+            subprocess.run("docker rm -f $(docker ps -aq)", shell=True)
+            """,
+            None,
+            # a shell command string cannot be rewritten mechanically
+        ),
+        Invalid(
+            "shell-percent",
+            """
+            import subprocess
+
+
+            subprocess.run("docker rm -f %s" % name, shell=True)
+            """,
+            None,
+            # a shell command string cannot be rewritten mechanically
+        ),
+        Invalid(
+            "os-system",
+            """
+            import os
+
+            os.system(f"docker rm -f {name} || true")
+            """,
+            None,
+            # a shell command string cannot be rewritten mechanically
+        ),
+        Invalid(
+            "argv-variable",
+            """
+            import subprocess
+
+
+            cmd = ["docker", "rm", "-f", name]
+            subprocess.run(cmd)
+            """,
+            None,
+            # the argv is built elsewhere (a variable); rewrite where it is built
+        ),
+        Invalid(
+            "program-attribute",
+            """
+            import subprocess
+
+
+            subprocess.run([self.docker, "rm", "-f", name])
+            """,
+            None,
+            # the program name `self.docker` is not known to be docker (it may be podman or
+            # another tool); check it and route it by hand
+        ),
+        Invalid(
+            "program-parameter",
+            """
+            import subprocess
+
+
+            def down(docker_exe, c):
+                subprocess.run([docker_exe, "rm", "-f", c])
+            """,
+            None,
+            # the program name `docker_exe` is not known to be docker (it may be podman or another
+            # tool); check it and route it by hand
+        ),
+        Invalid(
+            "popen",
+            """
+            import subprocess
+
+
+            proc = subprocess.Popen(["docker", "rm", "-f", c])
+            """,
+            None,
+            # subprocess.Popen returns a process object; no executor method can replace it
+        ),
+        Invalid(
+            "asyncio-exec",
+            """
+            import asyncio
+
+
+            async def down(c):
+                await asyncio.create_subprocess_exec("docker", "rm", "-f", c)
+            """,
+            None,
+            # asyncio.create_subprocess_exec cannot be replaced by an executor method with the
+            # same result
+        ),
+        Invalid(
+            "comment-in-argv",
+            """
+            import subprocess
+
+
+            subprocess.run(
+                [
+                    "docker",
+                    "rm",
+                    "-f",  # really
+                    name,
+                ]
+            )
+            """,
+            None,
+            # comments inside the call would be lost; rewrite it by hand
+        ),
+        Invalid(
+            "link-flag",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", "-l", "web/db"])
+            """,
+            None,
+            # `--link` has no equivalent in stop_and_remove
+        ),
+        Invalid(
+            "star-kwargs",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c], **opts)
+            """,
+            None,
+            # `**kwargs` may carry arguments dockfix cannot see
+        ),
+        Invalid(
+            "unknown-keyword",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c], start_new_session=True)
+            """,
+            None,
+            # `start_new_session=` has no equivalent in the executor's safe methods
+        ),
+        Invalid(
+            "runner-result-used",
+            """
+            import subprocess
+
+
+            rc = subprocess.call(["docker", "rm", "-f", c])
+            """,
+            None,
+            # the result is used, and the configured runner's result type is unknown
+            settings={"runner": "run_docker"},
         ),
     )

@@ -7,7 +7,13 @@ from typing import Optional
 from dockfix.engine._argv import Token
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
-from dockfix.rules._common import KILL_VALUE_FLAGS, flags_for, kill_signal, safe_method_fix
+from dockfix.rules._common import (
+    KILL_VALUE_FLAGS,
+    flags_for,
+    kill_signal,
+    safe_method_fix,
+    why_not_fixable,
+)
 
 _HEAD = "import subprocess\n\n\n"
 
@@ -57,6 +63,9 @@ class KillContainer(Rule):
             return Verdict(message, reason=f"the signal comes from `{signal.text}`")
         if signal != "KILL":
             return None
+        early = why_not_fixable(call)
+        if early is not None:
+            return Verdict(message, reason=early)
         if flags.problem is not None:
             return Verdict(message, reason=f"the kill flags cannot be read: {flags.problem}")
         if not flags.operands:
@@ -66,6 +75,20 @@ class KillContainer(Rule):
         return Verdict(message, fix=fix, reason=reason)
 
     VALID = (
+        Valid(
+            "signal-usr1-long", _HEAD + 'subprocess.run(["docker", "kill", "--signal=USR1", c])\n'
+        ),
+        Valid(
+            "signal-term",
+            _HEAD + 'subprocess.run(["docker", "container", "kill", "-s", "TERM", c])\n',
+        ),
+        Valid("os-kill", "import os\nimport signal\n\nos.kill(pid, signal.SIGKILL)\n"),
+        Valid("pkill-docker", _HEAD + 'subprocess.run(["pkill", "-9", "dockerd"])\n'),
+        Valid("exec-kill-inside", _HEAD + 'subprocess.run(["docker", "exec", c, "kill", "1"])\n'),
+        Valid(
+            "suppressed",
+            _HEAD + 'subprocess.run(["docker", "kill", c])  # dockfix: ignore[DF002]\n',
+        ),
         Valid("signal-hup", _HEAD + 'subprocess.run(["docker", "kill", "-s", "HUP", c])\n'),
         Valid("process-kill", "proc.kill()\nthread.kill()\n"),
         Valid("stop", _HEAD + 'subprocess.run(["docker", "stop", c])\n'),
@@ -74,7 +97,226 @@ class KillContainer(Rule):
     INVALID = (
         Invalid(
             "default-signal",
-            _HEAD + 'subprocess.run(["docker", "kill", c])\n',
-            "from dockfix.runtime import docker_executor\n\n\ndocker_executor.stop(c)\n",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "kill", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(c)
+            """,
+        ),
+        Invalid(
+            "container-kill",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "container", "kill", a, b])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(a, b)
+            """,
+        ),
+        Invalid(
+            "signal-kill",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "kill", "-s", "KILL", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(c)
+            """,
+        ),
+        Invalid(
+            "signal-sigkill-long",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "kill", "--signal=SIGKILL", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(c)
+            """,
+        ),
+        Invalid(
+            "signal-9-attached",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "kill", "-s9", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(c)
+            """,
+        ),
+        Invalid(
+            "signal-lowercase",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "kill", "--signal", "kill", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(c)
+            """,
+        ),
+        Invalid(
+            "call-int",
+            """
+            import subprocess
+
+
+            rc = subprocess.call(["docker", "kill", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            rc = docker_executor.stop(c).returncode
+            """,
+        ),
+        Invalid(
+            "check-call",
+            """
+            import subprocess
+
+
+            subprocess.check_call(["docker", "kill", *names])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(*names, check=True)
+            """,
+        ),
+        Invalid(
+            "global-context",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "--context", ctx, "kill", c], check=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(c, global_args=("--context", ctx), check=True)
+            """,
+        ),
+        Invalid(
+            "module-constant",
+            """
+            import subprocess
+
+            DOCKER = "docker"
+            subprocess.run([DOCKER, "kill", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            DOCKER = "docker"
+            docker_executor.stop(c)
+            """,
+        ),
+        Invalid(
+            "stop-timeout",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "kill", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(c, timeout=3)
+            """,
+            settings={"stop_timeout": 3},
+        ),
+        Invalid(
+            "runner",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "kill", c])
+            """,
+            """
+            run_docker(["docker", "stop", "-t", "10", c])
+            """,
+            settings={"runner": "run_docker"},
+        ),
+        Invalid(
+            "signal-variable",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "kill", "-s", sig, c])
+            """,
+            None,
+            # the signal comes from `sig`
+        ),
+        Invalid(
+            "shell-string",
+            """
+            import subprocess
+
+
+            subprocess.run(f"docker kill {c}", shell=True)
+            """,
+            None,
+            # a shell command string cannot be rewritten mechanically
+        ),
+        Invalid(
+            "timeout",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "kill", c], timeout=5)
+            """,
+            None,
+            # `timeout=` is a process timeout here; in the executor's safe methods `timeout` is
+            # the stop grace period, so the bound cannot be kept
+        ),
+        Invalid(
+            "popen",
+            """
+            import subprocess
+
+
+            subprocess.Popen(["docker", "kill", c])
+            """,
+            None,
+            # subprocess.Popen returns a process object; no executor method can replace it
         ),
     )

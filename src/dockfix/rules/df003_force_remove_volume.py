@@ -6,7 +6,7 @@ from typing import Optional
 
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
-from dockfix.rules._common import FORCE_FLAGS, flags_for, forced, safe_method_fix
+from dockfix.rules._common import FORCE_FLAGS, flags_for, forced, safe_method_fix, why_not_fixable
 
 _HEAD = "import subprocess\n\n\n"
 
@@ -49,6 +49,9 @@ class ForceRemoveVolume(Rule):
         if cmd is None or flags is None or not forced(flags, cmd):
             return None
         message = "`docker volume rm -f` bypasses the limiter; use remove_volumes()"
+        early = why_not_fixable(call)
+        if early is not None:
+            return Verdict(message, reason=early)
         if flags.problem is not None:
             return Verdict(message, reason=f"the flags cannot be read: {flags.problem}")
         if not flags.operands:
@@ -56,12 +59,134 @@ class ForceRemoveVolume(Rule):
         fix, reason = safe_method_fix(call, settings, "remove_volumes", flags.operands, (), ())
         return Verdict(message, fix=fix, reason=reason)
 
-    VALID = (Valid("prune-f", _HEAD + 'subprocess.run(["docker", "volume", "prune", "-f"])\n'),)
+    VALID = (
+        Valid("volume-rm", _HEAD + 'subprocess.run(["docker", "volume", "rm", v])\n'),
+        Valid(
+            "volume-ls-filter", _HEAD + 'subprocess.run(["docker", "volume", "ls", "-f", "x=y"])\n'
+        ),
+        Valid("container-rm-f", _HEAD + 'subprocess.run(["docker", "rm", "-f", c])\n'),
+        Valid(
+            "force-false", _HEAD + 'subprocess.run(["docker", "volume", "rm", "--force=0", v])\n'
+        ),
+        Valid("prune-f", _HEAD + 'subprocess.run(["docker", "volume", "prune", "-f"])\n'),
+    )
 
     INVALID = (
         Invalid(
             "volume-rm-f",
-            _HEAD + 'subprocess.run(["docker", "volume", "rm", "-f", v])\n',
-            "from dockfix.runtime import docker_executor\n\n\ndocker_executor.remove_volumes(v)\n",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "volume", "rm", "-f", v])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.remove_volumes(v)
+            """,
+        ),
+        Invalid(
+            "volume-remove-force",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "volume", "remove", "--force", a, b])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.remove_volumes(a, b)
+            """,
+        ),
+        Invalid(
+            "flag-after",
+            """
+            import subprocess
+
+
+            subprocess.check_call(["docker", "volume", "rm", v, "-f"])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.remove_volumes(v, check=True)
+            """,
+        ),
+        Invalid(
+            "captured",
+            """
+            import subprocess
+
+
+            r = subprocess.run(
+                ["docker", "volume", "rm", "-f", v],
+                capture_output=True,
+                text=True,
+            )
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            r = docker_executor.remove_volumes(
+                v,
+                capture_output=True,
+                text=True,
+            )
+            """,
+        ),
+        Invalid(
+            "global-host",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "-H", h, "volume", "rm", "-f", v])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.remove_volumes(v, global_args=("-H", h))
+            """,
+        ),
+        Invalid(
+            "runner",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "volume", "rm", "-f", v])
+            """,
+            None,
+            # no equivalent argv for the configured runner
+            settings={"runner": "run_docker"},
+        ),
+        Invalid(
+            "os-system",
+            """
+            import os
+
+            os.system("docker volume rm -f data")
+            """,
+            None,
+            # a shell command string cannot be rewritten mechanically
+        ),
+        Invalid(
+            "argv-variable",
+            """
+            import subprocess
+
+
+            cmd = ["docker", "volume", "rm", "-f", v]
+            subprocess.run(cmd)
+            """,
+            None,
+            # the argv is built elsewhere (a variable); rewrite where it is built
         ),
     )

@@ -88,6 +88,9 @@ class ForceRemoveOther(Rule):
         return None
 
     VALID = (
+        Valid("rmi", _HEAD + 'subprocess.run(["docker", "rmi", image])\n'),
+        Valid("image-prune-f", _HEAD + 'subprocess.run(["docker", "image", "prune", "-f"])\n'),
+        Valid("network-prune-f", _HEAD + 'subprocess.run(["docker", "network", "prune", "-f"])\n'),
         Valid("network-rm", _HEAD + 'subprocess.run(["docker", "network", "rm", n])\n'),
         Valid("images-f-filter", _HEAD + 'subprocess.run(["docker", "images", "-f", "x=y"])\n'),
     )
@@ -95,9 +98,111 @@ class ForceRemoveOther(Rule):
     INVALID = (
         Invalid(
             "network-rm-f-statement",
-            _HEAD + 'subprocess.run(["docker", "network", "rm", "-f", net])\n',
-            "from dockfix.runtime import docker_executor\n\n\n"
-            'docker_executor.run(["docker", "network", "rm", net])\n',
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "network", "rm", "-f", net])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "network", "rm", net])
+            """,
         ),
-        Invalid("rmi-f", _HEAD + 'subprocess.run(["docker", "rmi", "-f", image])\n'),
+        Invalid(
+            "network-remove-force-kwargs",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "network", "remove", "--force", n], capture_output=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "network", "remove", n], capture_output=True)
+            """,
+        ),
+        Invalid(
+            "network-runner",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "network", "rm", "-f", n])
+            """,
+            """
+            run_docker(["docker", "network", "rm", n])
+            """,
+            settings={"runner": "run_docker"},
+        ),
+        Invalid(
+            "network-result-used",
+            """
+            import subprocess
+
+
+            r = subprocess.run(["docker", "network", "rm", "-f", n])
+            """,
+            None,
+            # the result is read: without -f a missing network becomes an error
+        ),
+        Invalid(
+            "network-checked",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "network", "rm", "-f", n], check=True)
+            """,
+            None,
+            # the result is read: without -f a missing network becomes an error
+        ),
+        Invalid(
+            "network-check-call",
+            """
+            import subprocess
+
+
+            subprocess.check_call(["docker", "network", "rm", "-f", n])
+            """,
+            None,
+            # subprocess.check_call raises on a missing network once -f is gone
+        ),
+        Invalid(
+            "rmi-f",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rmi", "-f", image])
+            """,
+            None,
+            # no safe equivalent: decide whether the force is needed
+        ),
+        Invalid(
+            "image-rm-force",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "image", "rm", "--force", image])
+            """,
+            None,
+            # no safe equivalent: decide whether the force is needed
+        ),
+        Invalid(
+            "image-remove-cluster",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "image", "remove", "-f", "--no-prune", i])
+            """,
+            None,
+            # no safe equivalent: decide whether the force is needed
+        ),
     )

@@ -60,6 +60,30 @@ class DockerBypassesLimiter(Rule):
         return Verdict(message, fix=fix, reason=reason)
 
     VALID = (
+        Valid("podman", _HEAD + 'subprocess.run(["podman", "ps"])\n'),
+        Valid("text-in-assert", 'assert calls == [["docker", "ps"]]\n'),
+        Valid("help-text", 'HELP = "run `docker ps` to see the containers"\n'),
+        Valid(
+            "shadowed-local",
+            """
+            def f():
+                subprocess = FakeSubprocess()
+                subprocess.run(["docker", "ps"])
+            """,
+        ),
+        Valid(
+            "project-module-named-docker",
+            "from myproj import docker\n\ndocker.run(['ps'])\n",
+        ),
+        Valid("suppressed-above", _HEAD + '# dockfix: ignore\nsubprocess.run(["docker", "ps"])\n'),
+        Valid(
+            "suppressed-multiline",
+            _HEAD + 'subprocess.run(  # dockfix: ignore[DF005]\n    ["docker", "ps"],\n)\n',
+        ),
+        Valid(
+            "rm-f-is-not-mine",
+            _HEAD + 'subprocess.run(["docker", "rm", "-f", c])\n',
+        ),
         Valid("not-docker", _HEAD + 'subprocess.run(["git", "status"])\n'),
         Valid("docker-py", "import docker\nclient = docker.from_env()\n"),
         Valid(
@@ -71,9 +95,389 @@ class DockerBypassesLimiter(Rule):
     INVALID = (
         Invalid(
             "ps",
-            _HEAD + 'out = subprocess.check_output(["docker", "ps", "-aq"], text=True)\n',
-            "from dockfix.runtime import docker_executor\n\n\n"
-            'out = docker_executor.check_output(["docker", "ps", "-aq"], text=True)\n',
+            """
+            import subprocess
+
+
+            out = subprocess.check_output(["docker", "ps", "-aq"], text=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            out = docker_executor.check_output(["docker", "ps", "-aq"], text=True)
+            """,
         ),
-        Invalid("os-system", 'import os\n\nos.system("docker ps")\n'),
+        Invalid(
+            "run-detached",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "run", "-d", "--name", n, image], check=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "run", "-d", "--name", n, image], check=True)
+            """,
+        ),
+        Invalid(
+            "build-f",
+            """
+            import subprocess
+
+
+            subprocess.check_call(["docker", "build", "-f", "Dockerfile.test", "."])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.check_call(["docker", "build", "-f", "Dockerfile.test", "."])
+            """,
+        ),
+        Invalid(
+            "compose-f-down",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "compose", "-f", "dc.yml", "down"])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "compose", "-f", "dc.yml", "down"])
+            """,
+        ),
+        Invalid(
+            "logs-f-call",
+            """
+            import subprocess
+
+
+            rc = subprocess.call(["docker", "logs", "-f", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            rc = docker_executor.call(["docker", "logs", "-f", c])
+            """,
+        ),
+        Invalid(
+            "prune-f",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "system", "prune", "-f"])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "system", "prune", "-f"])
+            """,
+        ),
+        Invalid(
+            "exec-rm-f-inside",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "exec", c, "rm", "-f", "/data/x"])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "exec", c, "rm", "-f", "/data/x"])
+            """,
+        ),
+        Invalid(
+            "kill-hup-routed",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "kill", "-s", "HUP", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "kill", "-s", "HUP", c])
+            """,
+        ),
+        Invalid(
+            "rm-without-force",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "rm", c])
+            """,
+        ),
+        Invalid(
+            "stop",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "stop", "-t", "5", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "stop", "-t", "5", c])
+            """,
+        ),
+        Invalid(
+            "multiline-comments-kept",
+            """
+            import subprocess
+
+
+            subprocess.run(
+                [
+                    "docker",  # the CLI
+                    "inspect",
+                    c,  # which one
+                ],
+                check=True,  # must exist
+            )
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(
+                [
+                    "docker",  # the CLI
+                    "inspect",
+                    c,  # which one
+                ],
+                check=True,  # must exist
+            )
+            """,
+        ),
+        Invalid(
+            "import-alias",
+            """
+            import subprocess as sp
+
+            sp.run(['docker', 'ps'])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.run(['docker', 'ps'])
+            """,
+        ),
+        Invalid(
+            "from-import",
+            """
+            from subprocess import check_output as co
+
+            x = co(['docker', 'ps'])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            x = docker_executor.check_output(['docker', 'ps'])
+            """,
+        ),
+        Invalid(
+            "in-lambda",
+            """
+            import subprocess
+
+
+            ps = lambda: subprocess.check_output(["docker", "ps"])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            ps = lambda: docker_executor.check_output(["docker", "ps"])
+            """,
+        ),
+        Invalid(
+            "timeout-kept",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "ps"], timeout=30)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "ps"], timeout=30)
+            """,
+        ),
+        Invalid(
+            "global-args-kept",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "-H", h, "ps"])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "-H", h, "ps"])
+            """,
+        ),
+        Invalid(
+            "str-split",
+            """
+            import subprocess
+
+
+            subprocess.run("docker ps -a".split())
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run("docker ps -a".split())
+            """,
+        ),
+        Invalid(
+            "asyncio-exec",
+            """
+            import asyncio
+
+
+            async def ps():
+                p = await asyncio.create_subprocess_exec("docker", "ps")
+                return await p.wait()
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            async def ps():
+                p = await docker_executor.aio.create_subprocess_exec("docker", "ps")
+                return await p.wait()
+            """,
+        ),
+        Invalid(
+            "runner",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "pull", image])
+            """,
+            """
+            self.run_docker(["docker", "pull", image])
+            """,
+            settings={"runner": "self.run_docker"},
+        ),
+        Invalid(
+            "runner-result-used",
+            """
+            import subprocess
+
+
+            r = subprocess.run(["docker", "ps"])
+            """,
+            None,
+            # the result is used, and the configured runner's result type is unknown
+            settings={"runner": "run_docker"},
+        ),
+        Invalid(
+            "os-system",
+            """
+            import os
+
+            os.system("docker ps -a | grep web")
+            """,
+            None,
+            # a shell command string cannot be routed mechanically
+        ),
+        Invalid(
+            "os-popen",
+            """
+            import os
+
+            out = os.popen("docker ps").read()
+            """,
+            None,
+            # a shell command string cannot be routed mechanically
+        ),
+        Invalid(
+            "shell-true",
+            """
+            import subprocess
+
+
+            subprocess.run("docker ps", shell=True)
+            """,
+            None,
+            # a shell command string cannot be routed mechanically
+        ),
+        Invalid(
+            "dynamic-subcommand",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", action, c])
+            """,
+            None,
+            # the docker command cannot be read: the subcommand comes from `action`
+        ),
+        Invalid(
+            "dynamic-program",
+            """
+            import subprocess
+
+
+            subprocess.run([self.docker_bin, "ps"])
+            """,
+            None,
+            # the program name `self.docker_bin` is not known to be docker (it may be podman or
+            # another tool); check it and route it by hand
+        ),
+        Invalid(
+            "argv-variable",
+            """
+            import subprocess
+
+
+            cmd = ["docker", "ps"]
+            subprocess.run(cmd)
+            """,
+            None,
+            # the argv is built elsewhere (a variable); route it by hand
+        ),
+        Invalid(
+            "asyncio-shell",
+            """
+            import asyncio
+
+
+            async def f():
+                await asyncio.create_subprocess_shell("docker ps")
+            """,
+            None,
+            # a shell command string cannot be routed mechanically
+        ),
     )

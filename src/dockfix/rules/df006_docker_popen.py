@@ -47,8 +47,44 @@ class DockerPopen(Rule):
             reason="a Popen object cannot be rate-limited for its lifetime; rewrite by hand",
         )
 
-    VALID = (Valid("popen-git", _HEAD + 'subprocess.Popen(["git", "log"])\n'),)
+    VALID = (
+        Valid("popen-rm-f-is-df001", _HEAD + 'subprocess.Popen(["docker", "rm", "-f", c])\n'),
+        Valid("run-not-popen", _HEAD + 'subprocess.run(["docker", "ps"])\n'),
+        Valid("popen-git", _HEAD + 'subprocess.Popen(["git", "log"])\n'),
+    )
 
     INVALID = (
-        Invalid("logs-follow", _HEAD + 'p = subprocess.Popen(["docker", "logs", "-f", c])\n'),
+        Invalid(
+            "logs-follow",
+            """
+            import subprocess
+
+
+            p = subprocess.Popen(["docker", "logs", "-f", c])
+            """,
+            None,
+            # a Popen object cannot be rate-limited for its lifetime; rewrite by hand
+        ),
+        Invalid(
+            "events",
+            """
+            import subprocess
+
+
+            with subprocess.Popen(["docker", "events"], stdout=subprocess.PIPE) as p:
+                pass
+            """,
+            None,
+            # a Popen object cannot be rate-limited for its lifetime; rewrite by hand
+        ),
+        Invalid(
+            "from-import",
+            """
+            from subprocess import Popen
+
+            Popen(["docker", "run", image])
+            """,
+            None,
+            # a Popen object cannot be rate-limited for its lifetime; rewrite by hand
+        ),
     )
