@@ -120,6 +120,8 @@ class Receivers:
         self.bound: dict[int, Binding] = {}  # id(target Name) -> binding
         self.params: dict[int, cst.Param] = {}
         self.attributes: dict[str, list[Binding]] = {}  # "self.client" -> bindings
+        self.fixtures: dict[str, list[cst.BaseExpression]] = {}  # pytest fixture -> its values
+        self.injected: set[int] = set()  # id(Param) of tests and fixtures: pytest fills them
         self._memo: dict[int, Optional[Kind]] = {}
 
     def kind(self, node: cst.BaseExpression) -> Optional[Kind]:
@@ -177,11 +179,18 @@ class Receivers:
 
     def _annotation_kind(self, param: cst.Param) -> Optional[Kind]:
         if param.annotation is None:
-            return None
+            return self._fixture_kind(param)
         for name in self.qualified(param.annotation.annotation):
             if name in _ANNOTATIONS:
                 return _ANNOTATIONS[name]
         return None
+
+    def _fixture_kind(self, param: cst.Param) -> Optional[Kind]:
+        """A test or fixture parameter named after a pytest fixture of this module."""
+        if id(param) not in self.injected:
+            return None
+        values = self.fixtures.get(param.name.value)
+        return self._agree(("value", v) for v in values) if values else None
 
     def _call_kind(self, node: cst.Call) -> Optional[Kind]:
         for name in self.qualified(node.func):
@@ -277,6 +286,7 @@ class Collector(cst.CSTVisitor):
         self.context: dict[int, str] = {}  # id(call) -> STATEMENT / LAMBDA
         self.awaited: set[int] = set()
         self._lambdas = 0
+        self._functions: list[Optional[str]] = []  # enclosing functions (fixture names)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
@@ -298,6 +308,31 @@ class Collector(cst.CSTVisitor):
 
     def visit_Param(self, node: cst.Param) -> None:
         self.receivers.params[id(node)] = node
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        fixture = any(self._is_fixture(d.decorator) for d in node.decorators)
+        if fixture or node.name.value.startswith("test"):
+            self.receivers.injected.update(id(p) for p in node.params.params)
+        self._functions.append(node.name.value if fixture else None)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._functions.pop()
+
+    def _is_fixture(self, decorator: cst.BaseExpression) -> bool:
+        func = decorator.func if isinstance(decorator, cst.Call) else decorator
+        return "pytest.fixture" in self.receivers.qualified(func)
+
+    def _returned(self, value: Optional[cst.BaseExpression]) -> None:
+        name = self._functions[-1] if self._functions else None
+        if name is not None and value is not None:
+            self.receivers.fixtures.setdefault(name, []).append(value)
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self._returned(node.value)
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        if isinstance(node.value, cst.BaseExpression):
+            self._returned(node.value)
 
     def _bind(self, target: cst.BaseExpression, binding: Binding) -> None:
         if isinstance(target, cst.Name):
