@@ -1,0 +1,201 @@
+"""Real daemon, end to end: Docker SDK code that force-removes or kills containers is
+rewritten by the engine, the rewritten code runs, and the containers' SIGTERM trap proves
+they were stopped gracefully; nothing labelled is left behind.
+
+The rewritten code imports ``dockfix.runtime``; where the runtime is not installed yet,
+a stand-in executor with the same ``run_limited`` contract is put on the path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from dockfix.engine import Settings, analyze
+from tests.conftest import ContainerFactory
+
+pytestmark = pytest.mark.docker
+
+STAND_IN = """
+import inspect
+
+
+class _Aio:
+    async def run_limited(self, fn, *args, **kwargs):
+        if inspect.iscoroutinefunction(fn):
+            return await fn(*args, **kwargs)
+        return fn(*args, **kwargs)
+
+
+class _Executor:
+    aio = _Aio()
+
+    def run_limited(self, fn, *args, **kwargs):
+        return fn(*args, **kwargs)
+
+
+docker_executor = _Executor()
+"""
+
+FORCE_REMOVE = """
+import os
+
+import docker
+
+client = docker.from_env()
+
+
+def teardown(label):
+    for container in client.containers.list(all=True, filters={"label": label}):
+        container.remove(force=True)
+
+
+teardown(os.environ["E2E_LABEL"])
+"""
+
+KILL = """
+import os
+
+import docker
+
+client = docker.from_env()
+for name in os.environ["E2E_NAMES"].split():
+    container = client.containers.get(name)
+    container.kill()
+"""
+
+API_REMOVE = """
+import os
+
+import docker
+
+api = docker.APIClient()
+for name in os.environ["E2E_NAMES"].split():
+    api.remove_container(name, force=True, v=True)
+"""
+
+WHALES_REMOVE = """
+import os
+
+from python_on_whales import docker
+
+names = os.environ["E2E_NAMES"].split()
+docker.container.remove(names, force=True)
+"""
+
+AIO_DELETE = """
+import asyncio
+import os
+
+import aiodocker
+
+
+async def main():
+    async with aiodocker.Docker() as client:
+        for name in os.environ["E2E_NAMES"].split():
+            container = await client.containers.get(name)
+            await container.delete(force=True)
+
+
+asyncio.run(main())
+"""
+
+
+def _settings(tmp_path: Path) -> Settings:
+    if importlib.util.find_spec("dockfix.runtime") is not None:
+        return Settings(stop_timeout=5)
+    (tmp_path / "sdk_stand_in.py").write_text(STAND_IN)
+    return Settings(stop_timeout=5, executor="sdk_stand_in:docker_executor")
+
+
+def _rewrite(snippet: str, tmp_path: Path, codes: set[str]) -> bytes:
+    source = textwrap.dedent(snippet).lstrip("\n").encode()
+    result = analyze(source, _settings(tmp_path))
+    assert result.error is None
+    assert {f.code for f in result.findings} == codes
+    assert all(f.key in result.applied for f in result.findings), result.findings
+    cst.parse_module(result.fixed)
+    assert b"force=True" not in result.fixed and b".kill(" not in result.fixed
+    return result.fixed
+
+
+def _run(code: bytes, tmp_path: Path, factory: ContainerFactory, names: list[str]) -> None:
+    script = tmp_path / "snippet.py"
+    script.write_bytes(code)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")])
+    env["E2E_LABEL"] = factory.label
+    env["E2E_NAMES"] = " ".join(names)
+    proc = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=90
+    )
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_original_force_removal_kills(docker_containers: ContainerFactory, tmp_path: Path) -> None:
+    """The control: unrewritten, the SIGTERM trap never runs."""
+    name = docker_containers.run()
+    _run(textwrap.dedent(FORCE_REMOVE).encode(), tmp_path, docker_containers, [name])
+    assert not docker_containers.exists(name)
+    assert not docker_containers.graceful(name)
+
+
+def test_rewritten_force_removal_stops_gracefully(
+    docker_containers: ContainerFactory, tmp_path: Path
+) -> None:
+    names = [docker_containers.run() for _ in range(2)]
+    fixed = _rewrite(FORCE_REMOVE, tmp_path, {"DF101"})
+    assert b"run_limited(container.stop, timeout=5)" in fixed
+    _run(fixed, tmp_path, docker_containers, names)
+    assert all(docker_containers.graceful(n) for n in names)
+    assert docker_containers.remaining() == []
+
+
+def test_rewritten_kill_stops_gracefully(
+    docker_containers: ContainerFactory, tmp_path: Path
+) -> None:
+    name = docker_containers.run()
+    fixed = _rewrite(KILL, tmp_path, {"DF102"})
+    _run(fixed, tmp_path, docker_containers, [name])
+    assert docker_containers.graceful(name)
+
+
+def test_rewritten_api_removal_stops_gracefully(
+    docker_containers: ContainerFactory, tmp_path: Path
+) -> None:
+    name = docker_containers.run()
+    fixed = _rewrite(API_REMOVE, tmp_path, {"DF101"})
+    assert b"remove_container, name, v=True)" in fixed
+    _run(fixed, tmp_path, docker_containers, [name])
+    assert docker_containers.graceful(name)
+    assert not docker_containers.exists(name)
+
+
+def test_rewritten_whales_removal_stops_gracefully(
+    docker_containers: ContainerFactory, tmp_path: Path
+) -> None:
+    pytest.importorskip("python_on_whales")
+    names = [docker_containers.run() for _ in range(2)]
+    fixed = _rewrite(WHALES_REMOVE, tmp_path, {"DF101"})
+    _run(fixed, tmp_path, docker_containers, names)
+    assert all(docker_containers.graceful(n) for n in names)
+    assert docker_containers.remaining() == []
+
+
+def test_rewritten_aiodocker_delete_stops_gracefully(
+    docker_containers: ContainerFactory, tmp_path: Path
+) -> None:
+    pytest.importorskip("aiodocker")
+    name = docker_containers.run()
+    fixed = _rewrite(AIO_DELETE, tmp_path, {"DF101"})
+    assert b"await " in fixed and b"aio.run_limited(container.stop, t=5)" in fixed
+    _run(fixed, tmp_path, docker_containers, [name])
+    assert docker_containers.graceful(name)
+    assert not docker_containers.exists(name)
