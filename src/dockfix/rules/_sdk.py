@@ -32,6 +32,11 @@ EXPRESSION = "expression"  # its value is used, or it shares its line with other
 LAMBDA = "lambda"  # inside a lambda body
 REFERENCE = "reference"  # passed as a callable: ``run_in_executor(None, c.kill)``, ``partial``
 
+# Every receiver is traced back to an import of `docker`, `aiodocker` or `python_on_whales`
+# (constructors, annotations, whales' `docker`): a file without these bytes has no SDK finding.
+# Narrower than the method names (`remove` is everywhere), so the CLI prefilter stays useful.
+SDK_TRIGGERS: tuple[bytes, ...] = (b"docker", b"python_on_whales")
+
 KILL_SIGNALS = frozenset({"KILL", "SIGKILL", "9", "Signals.SIGKILL", "signal.SIGKILL"})
 
 
@@ -116,6 +121,7 @@ class SdkRule(Rule):
     """Base class of the Docker SDK rules: they read ``SdkCall``s, never ``DockerCall``s."""
 
     KIND: ClassVar[str] = "sdk"
+    TRIGGERS: ClassVar[tuple[bytes, ...]] = SDK_TRIGGERS
 
     def check(self, call: DockerCall, settings: Settings) -> Optional[Verdict]:
         return None

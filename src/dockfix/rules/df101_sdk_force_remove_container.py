@@ -92,7 +92,6 @@ class SdkForceRemoveContainer(SdkRule):
 
     CODE = "DF101"
     NAME = "sdk-force-remove-container"
-    TRIGGERS = (b"remove", b"delete")
 
     def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
         shape = _REMOVALS.get((call.library, call.receiver, call.method))

@@ -76,7 +76,6 @@ class SdkKillContainer(SdkRule):
 
     CODE = "DF102"
     NAME = "sdk-kill-container"
-    TRIGGERS = (b"kill",)
 
     def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
         shape = _KILLS.get((call.library, call.receiver))

@@ -59,7 +59,6 @@ class SdkForceRemoveVolume(SdkRule):
 
     CODE = "DF103"
     NAME = "sdk-force-remove-volume"
-    TRIGGERS = (b"remove",)
 
     def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
         shape = _REMOVALS.get(call.receiver)
