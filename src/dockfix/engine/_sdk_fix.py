@@ -18,7 +18,8 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import Scope, ScopeProvider
 
 from dockfix.engine._rewrite import count_comments
-from dockfix.engine._sdk import Collector, Receivers, Statement, base_of, references, sdk_call
+from dockfix.engine._sdk import Receivers
+from dockfix.engine._sdk_calls import Collector, Statement, base_of, references, sdk_call
 from dockfix.engine._types import Finding
 from dockfix.rules._base import Verdict
 from dockfix.rules._sdk import AIODOCKER, REFERENCE, STATEMENT, SdkCall, SdkRule, SdkSteps
