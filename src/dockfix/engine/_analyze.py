@@ -18,7 +18,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from dockfix.engine._extract import ALL_APIS, Resolver, extract
+from dockfix.engine._extract import ALL_APIS, Resolver, call_site, extract
 from dockfix.engine._prefilter import prefilter
 from dockfix.engine._rewrite import (
     Target,
@@ -31,9 +31,19 @@ from dockfix.engine._rewrite import (
 from dockfix.engine._sdk_fix import SdkMatcher  # Docker SDK rules (DF1xx)
 from dockfix.engine._types import FileResult, Finding, Settings
 from dockfix.rules import ALL_RULES
-from dockfix.rules._base import CallExecutor, DockerCall, Rule, RunnerCalls, Verdict
+from dockfix.rules._base import (
+    CallExecutor,
+    CallRule,
+    DockerCall,
+    ReplaceStatements,
+    ReplaceWith,
+    Rule,
+    RunnerCalls,
+    Verdict,
+)
 
 Accept = Callable[[Finding], bool]
+_API_NAMES = frozenset(api.rsplit(".", 1)[1] for api in ALL_APIS)
 _IGNORE = re.compile(r"#\s*dockfix:\s*ignore(?:\[([^\]]*)\])?")
 
 
@@ -43,17 +53,21 @@ def analyze(
     *,
     path: str = "<stdin>",
     accept: Optional[Accept] = None,
+    rules: Optional[Sequence[type[Rule]]] = None,
 ) -> FileResult:
-    """Find dangerous docker calls in ``source`` and apply the accepted fixes. Never raises."""
+    """Find dangerous docker calls in ``source`` and apply the accepted fixes. Never raises.
+
+    ``rules`` replaces the registry (``dockfix.rules.ALL_RULES``), for tests and tools.
+    """
     try:
         module = cst.parse_module(source)
     except Exception as exc:
         return FileResult(source, source, (), f"cannot parse {path}: {_first_line(exc)}")
-    if not prefilter(source, settings):
+    if rules is None and not prefilter(source, settings):
         return FileResult(source=source, fixed=source)
     try:
         context = CodemodContext(filename=path)
-        transformer = _Transformer(context, settings, accept)
+        transformer = _Transformer(context, settings, accept, rules)
         fixed_module = _no_new_leading_blank(module, _transform(module, transformer, context))
         findings = tuple(transformer.findings)
         fixed = fixed_module.bytes if transformer.applied else source
@@ -128,11 +142,26 @@ def _first_line(exc: Exception) -> str:
 class _Transformer(ContextAwareTransformer):
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
 
-    def __init__(self, context: CodemodContext, settings: Settings, accept: Optional[Accept]):
+    def __init__(
+        self,
+        context: CodemodContext,
+        settings: Settings,
+        accept: Optional[Accept],
+        rules: Optional[Sequence[type[Rule]]] = None,
+    ) -> None:
         super().__init__(context)
         self.settings = settings
         self.accept = accept
-        self.rules: list[Rule] = [r() for r in ALL_RULES if settings.enabled(r.CODE)]
+        enabled = [r() for r in (ALL_RULES if rules is None else rules) if settings.enabled(r.CODE)]
+        self.command_rules: list[Rule] = [r for r in enabled if not isinstance(r, CallRule)]
+        self._call_rules: dict[str, list[CallRule]] = {}
+        for rule in enabled:
+            if isinstance(rule, CallRule):
+                for method in rule.METHODS:
+                    self._call_rules.setdefault(method, []).append(rule)
+        self._names = set(self._call_rules) | (_API_NAMES if self.command_rules else set())
+        self._awaited: set[int] = set()
+        self._aliases: set[str] = set()
         self.target: Target = parse_target(settings.runner or settings.executor)
         self.findings: list[Finding] = []
         self.applied: list[tuple[str, int, int]] = []
@@ -181,6 +210,17 @@ class _Transformer(ContextAwareTransformer):
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._bindings[id(node.targets[0].target)] = node.value
 
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        """``from subprocess import run as r``: calls to ``r`` need a look too."""
+        if self.command_rules and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self._names.add(alias.asname.name.value)
+                    self._aliases.add(alias.asname.name.value)
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self._awaited.add(id(node.expression))
+
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
         pos = self.get_metadata(PositionProvider, node)
         self._statement_lines.append((pos.start.line, pos.end.line))
@@ -211,19 +251,29 @@ class _Transformer(ContextAwareTransformer):
         sdk_call = self._sdk.leave_call(original_node, updated_node)  # Docker SDK (DF1xx)
         if sdk_call is not None:
             return sdk_call
-        apis = self._qualified(original_node.func) & ALL_APIS
-        if not apis or not self.rules:
+        func = original_node.func
+        if isinstance(func, cst.Attribute):
+            name = func.attr.value
+        else:
+            name = func.value if isinstance(func, cst.Name) else ""
+        if name not in self._names:
             return updated_node
-        api = min(apis)
         used = id(original_node) not in self._statement_calls
-        call = extract(original_node, api, self._resolver, result_used=used)
-        if call is None:
-            return updated_node
-        found = self._verdict(call)
+        found: Optional[tuple[Rule, Verdict]] = None
+        call: Optional[DockerCall] = None
+        apis: frozenset[str] = frozenset()
+        if self.command_rules and (name in _API_NAMES or name in self._aliases):
+            apis = self._qualified(func) & ALL_APIS
+        if apis:
+            call = extract(original_node, min(apis), self._resolver, result_used=used)
+            if call is not None:
+                found = self._verdict(call)
+        elif name in self._call_rules:
+            found = self._call_verdict(original_node, name, used)
         if found is None:
             return updated_node
         rule, verdict = found
-        finding = self._finding(original_node, rule, verdict)
+        finding = self._finding(original_node, rule, verdict, used)
         if finding is None:
             return updated_node
         self.findings.append(finding)
@@ -234,19 +284,33 @@ class _Transformer(ContextAwareTransformer):
 
     # -- rules, findings, fixes ------------------------------------------------------
     def _verdict(self, call: DockerCall) -> Optional[tuple[Rule, Verdict]]:
-        for rule in self.rules:
+        for rule in self.command_rules:
             verdict = rule.check(call, self.settings)
             if verdict is not None:
                 return rule, verdict
         return None
 
-    def _finding(self, node: cst.Call, rule: Rule, verdict: Verdict) -> Optional[Finding]:
+    def _call_verdict(
+        self, node: cst.Call, name: str, used: bool
+    ) -> Optional[tuple[Rule, Verdict]]:
+        site = call_site(node, name, self._resolver, used, id(node) in self._awaited)
+        for rule in self._call_rules[name]:
+            verdict = rule.check_call(site, self.settings)
+            if verdict is not None:
+                return rule, verdict
+        return None
+
+    def _finding(
+        self, node: cst.Call, rule: Rule, verdict: Verdict, used: bool
+    ) -> Optional[Finding]:
         pos = self.get_metadata(PositionProvider, node)
         if self._suppressed(rule.CODE, pos.start.line, pos.end.line):
             return None
         reason = verdict.reason
         fixable = verdict.fix is not None
-        if verdict.fix is not None:
+        if isinstance(verdict.fix, (ReplaceStatements, RunnerCalls)) and used:
+            fixable, reason = False, "the fix needs the call to be a statement of its own"
+        elif verdict.fix is not None:
             try:
                 new = candidate(node, verdict.fix, self.target)
             except Exception as exc:
@@ -284,10 +348,18 @@ class _Transformer(ContextAwareTransformer):
         return False
 
     def _apply(
-        self, original: cst.Call, updated: cst.Call, call: DockerCall, verdict: Verdict
+        self, original: cst.Call, updated: cst.Call, call: Optional[DockerCall], verdict: Verdict
     ) -> cst.BaseExpression:
         fix = verdict.fix
         assert fix is not None
+        if isinstance(fix, (ReplaceWith, ReplaceStatements)):
+            for module, obj in fix.imports:
+                AddImportsVisitor.add_needed_import(self.context, module, obj)
+            if isinstance(fix, ReplaceStatements):
+                self._pending[id(updated)] = build_statements(updated, fix, self.target)
+                return updated
+            return build_call(updated, fix, self.target, "subprocess.PIPE")
+        assert call is not None
         target = self.target
         if target.module is not None and target.obj is not None:
             AddImportsVisitor.add_needed_import(self.context, target.module, target.obj)

@@ -11,7 +11,7 @@ from typing import Callable, Optional
 import libcst as cst
 
 from dockfix.engine._argv import Token, read_command
-from dockfix.rules._base import DOCKER_TRIGGERS, DockerCall, Keyword
+from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
 
 ARGV_APIS = frozenset(
     {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"}
@@ -234,3 +234,41 @@ def _which_call(node: cst.Call, resolver: Resolver) -> bool:
 
 def _is_docker_path(value: str) -> bool:
     return os.path.basename(value) in ("docker", "docker.exe")
+
+
+def call_site(
+    node: cst.Call, name: str, resolver: Resolver, result_used: bool, awaited: bool
+) -> CallSite:
+    """Any call, as a ``CallRule`` sees it."""
+    receiver: Optional[str] = None
+    receiver_names: frozenset[str] = frozenset()
+    if isinstance(node.func, cst.Attribute):
+        receiver = resolver.code_for(node.func.value)
+        receiver_names = resolver.qualified(node.func.value)
+    arguments = []
+    for arg in node.args:
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        literal, value = _literal(arg.value)
+        text = resolver.code_for(arg.value)
+        arguments.append(Argument(keyword, text, arg.star, value, literal))
+    return CallSite(
+        name=name,
+        receiver=receiver,
+        receiver_names=receiver_names,
+        qualified_names=resolver.qualified(node.func),
+        arguments=tuple(arguments),
+        text=resolver.code_for(node),
+        result_used=result_used,
+        awaited=awaited,
+    )
+
+
+def _literal(node: cst.BaseExpression) -> tuple[bool, object]:
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return True, {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.Integer):
+        return True, int(node.value, 0)
+    text = _string_text(node, allow_f=False)
+    if text is not None:
+        return True, text
+    return False, None

@@ -9,7 +9,15 @@ from typing import Optional, Union
 import libcst as cst
 
 from dockfix.engine._argv import Token
-from dockfix.rules._base import CallExecutor, Fix, Reroute, RerouteArgv, RunnerCalls
+from dockfix.rules._base import (
+    CallExecutor,
+    Fix,
+    ReplaceStatements,
+    ReplaceWith,
+    Reroute,
+    RerouteArgv,
+    RunnerCalls,
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,7 @@ def count_comments(nodes: Sequence[cst.CSTNode]) -> int:
 
 def candidate(call: cst.Call, fix: Fix, target: Target) -> list[cst.CSTNode]:
     """What would replace ``call``: to check, before applying, that no comment is lost."""
-    if isinstance(fix, RunnerCalls):
+    if isinstance(fix, (RunnerCalls, ReplaceStatements)):
         return list(build_statements(call, fix, target))
     return [build_call(call, fix, target, "subprocess.PIPE")]
 
@@ -72,6 +80,8 @@ def build_call(call: cst.Call, fix: Fix, target: Target, pipe: str) -> cst.BaseE
         return call.with_changes(func=func)
     if isinstance(fix, RerouteArgv):
         return _reroute_argv(call, fix, target)
+    if isinstance(fix, ReplaceWith):
+        return cst.parse_expression(fix.expression).with_changes(lpar=call.lpar, rpar=call.rpar)
     assert isinstance(fix, CallExecutor)
     quote = _quote_of(call, fix.positional)
     fresh = [_positional(call, tok, quote) for tok in fix.positional]
@@ -143,12 +153,20 @@ def _keywords(pairs: Sequence[tuple[str, str]], pipe: str) -> list[cst.Arg]:
 
 
 def build_statements(
-    call: cst.Call, fix: RunnerCalls, target: Target
+    call: cst.Call, fix: Union[RunnerCalls, ReplaceStatements], target: Target
 ) -> list[cst.BaseSmallStatement]:
-    """One ``runner([...])`` expression statement per argv."""
+    """One ``runner([...])`` expression statement per argv (or the given statements)."""
+    if isinstance(fix, ReplaceStatements):
+        out: list[cst.BaseSmallStatement] = []
+        for source in fix.statements:
+            line = cst.parse_statement(source)
+            if not isinstance(line, cst.SimpleStatementLine):
+                raise ValueError(f"not a simple statement: {source!r}")
+            out.extend(line.body)
+        return out
     quote = _quote_of(call, fix.argvs[0])
     runner = cst.parse_expression(target.expression)
-    out: list[cst.BaseSmallStatement] = []
+    out = []
     for argv in fix.argvs:
         elements = [_element(_positional(call, tok, quote)) for tok in argv]
         out.append(cst.Expr(cst.Call(func=runner, args=[cst.Arg(cst.List(elements))])))

@@ -10,18 +10,16 @@ for aiodocker), unless a ``runner`` is configured.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import Scope, ScopeProvider
+from libcst.metadata import PositionProvider, Scope, ScopeProvider
 
 from dockfix.engine._rewrite import count_comments
 from dockfix.engine._sdk import Receivers
 from dockfix.engine._sdk_calls import Collector, Statement, base_of, references, sdk_call
 from dockfix.engine._types import Finding
-from dockfix.rules._base import Verdict
 from dockfix.rules._sdk import AIODOCKER, REFERENCE, STATEMENT, SdkCall, SdkRule, SdkSteps
 
 if TYPE_CHECKING:
@@ -37,7 +35,7 @@ class SdkMatcher:
 
     def __init__(self, owner: _Transformer) -> None:
         self.owner = owner
-        self.rules = [r for r in owner.rules if isinstance(r, SdkRule)]
+        self.rules = [r for r in owner.command_rules if isinstance(r, SdkRule)]
         self.receivers = Receivers(owner._qualified, self._scope_of, owner._code_for)
         self.collector = Collector(self.receivers)
         self._pending: dict[int, list[cst.Call]] = {}  # id(original call) -> steps
@@ -63,11 +61,9 @@ class SdkMatcher:
         rule, message, fix, reason = found
         if fix is not None and count_comments([original]):
             fix, reason = None, "comments inside the call would be lost; rewrite it by hand"
-        finding = self.owner._finding(original, rule, Verdict(message, reason=reason))
+        finding = self._finding(original, rule, message, fix is not None, reason)
         if finding is None:
             return updated
-        if fix is not None:
-            finding = dataclasses.replace(finding, fixable=True, fix_reason=None)
         self.owner.findings.append(finding)
         if fix is None or not self._accepted(finding):
             return updated
@@ -121,6 +117,24 @@ class SdkMatcher:
             if verdict is not None:
                 return rule, verdict.message, verdict.fix, verdict.reason
         return None
+
+    def _finding(
+        self, node: cst.Call, rule: SdkRule, message: str, fixable: bool, reason: Optional[str]
+    ) -> Optional[Finding]:
+        pos = self.owner.get_metadata(PositionProvider, node)
+        if self.owner._suppressed(rule.CODE, pos.start.line, pos.end.line):
+            return None
+        return Finding(
+            code=rule.CODE,
+            name=rule.NAME,
+            message=message,
+            line=pos.start.line,
+            column=pos.start.column + 1,
+            end_line=pos.end.line,
+            end_column=pos.end.column + 1,
+            fixable=fixable,
+            fix_reason=None if fixable else (reason or "no safe fix"),
+        )
 
     def _accepted(self, finding: Finding) -> bool:
         accept = self.owner.accept

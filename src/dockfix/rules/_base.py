@@ -63,6 +63,44 @@ class DockerCall:
 
 
 @dataclass(frozen=True)
+class Argument:
+    """One argument of a call as a ``CallRule`` sees it."""
+
+    keyword: Optional[str]
+    text: str  # the value's source text
+    star: str = ""  # "", "*" or "**"
+    value: Any = None  # the value, for literal constants (True, None, 3, "x")
+    literal: bool = False
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """Any call whose function or method name is in a ``CallRule``'s ``METHODS``.
+
+    ``qualified_names`` resolves the function through imports (``docker.from_env``,
+    ``docker.models.containers.Container.remove`` only when imported that way);
+    ``receiver_names`` does the same for the object before ``.attr`` (e.g. ``docker``
+    for ``docker.kill(...)`` when ``from python_on_whales import docker``).
+    """
+
+    name: str  # the called attribute or function name: "remove" in c.remove(...)
+    receiver: Optional[str]  # source text of the object: "c", "self.client.containers"
+    receiver_names: frozenset[str]
+    qualified_names: frozenset[str]
+    arguments: tuple[Argument, ...]
+    text: str  # the whole call's source
+    result_used: bool
+    awaited: bool = False
+
+    def keyword(self, name: str) -> Optional[Argument]:
+        return next((a for a in self.arguments if a.keyword == name), None)
+
+    @property
+    def positional(self) -> tuple[Argument, ...]:
+        return tuple(a for a in self.arguments if a.keyword is None and a.star == "")
+
+
+@dataclass(frozen=True)
 class Reroute:
     """Call the executor's method ``method`` with the original arguments unchanged."""
 
@@ -97,7 +135,23 @@ class RunnerCalls:
     argvs: tuple[tuple[Token, ...], ...]
 
 
-Fix = Union[Reroute, RerouteArgv, CallExecutor, RunnerCalls]
+@dataclass(frozen=True)
+class ReplaceWith:
+    """Replace the call by this expression (source text); ``imports``: (module, obj or None)."""
+
+    expression: str
+    imports: tuple[tuple[str, Optional[str]], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReplaceStatements:
+    """Replace the statement the call makes (its result must be unused) by these statements."""
+
+    statements: tuple[str, ...]
+    imports: tuple[tuple[str, Optional[str]], ...] = ()
+
+
+Fix = Union[Reroute, RerouteArgv, CallExecutor, RunnerCalls, ReplaceWith, ReplaceStatements]
 
 
 @dataclass(frozen=True)
@@ -167,4 +221,22 @@ class Rule:
 
     def check(self, call: DockerCall, settings: Settings) -> Optional[Verdict]:
         """The verdict for one docker call, or None when this rule does not apply."""
+        raise NotImplementedError
+
+
+class CallRule(Rule):
+    """A rule over method/function calls (the Docker SDKs), not over docker argv.
+
+    The engine calls ``check_call`` for every call whose called name is in ``METHODS``
+    (a cheap filter: ``{"remove", "kill"}``); fixes are ``ReplaceWith`` (an expression)
+    or ``ReplaceStatements`` (when the result is unused), given as source text.
+    """
+
+    METHODS: ClassVar[frozenset[str]] = frozenset()
+
+    def check(self, call: DockerCall, settings: Settings) -> Optional[Verdict]:
+        return None
+
+    def check_call(self, site: CallSite, settings: Settings) -> Optional[Verdict]:
+        """The verdict for one call, or None when this rule does not apply."""
         raise NotImplementedError
