@@ -201,3 +201,69 @@ def test_rewritten_aiodocker_delete_stops_gracefully(
     _run(fixed, tmp_path, docker_containers, [name])
     assert docker_containers.graceful(name)
     assert not docker_containers.exists(name)
+
+
+MISSING_DOCKER_PY = """
+import os
+
+import docker
+
+client = docker.from_env()
+container = client.containers.get(os.environ["E2E_NAMES"])
+client.api.remove_container(container.id, force=True)  # dockfix: ignore (setup)
+try:
+    container.remove(force=True)
+except docker.errors.NotFound:
+    print("NotFound")
+"""
+
+MISSING_WHALES = """
+import os
+
+from python_on_whales import docker
+from python_on_whales.exceptions import NoSuchContainer
+
+name = os.environ["E2E_NAMES"]
+try:
+    docker.container.remove(name, force=True)
+    print("removed")
+except NoSuchContainer:
+    print("NoSuchContainer")
+"""
+
+
+def _output(code: bytes, tmp_path: Path, factory: ContainerFactory, names: list[str]) -> str:
+    script = tmp_path / "snippet.py"
+    script.write_bytes(code)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")])
+    env["E2E_NAMES"] = " ".join(names)
+    proc = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=90
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+def test_docker_py_missing_container_raises_not_found_before_and_after(
+    docker_containers: ContainerFactory, tmp_path: Path
+) -> None:
+    """DF101's fix safety: `stop` raises NotFound exactly where `remove(force=True)` did."""
+    source = textwrap.dedent(MISSING_DOCKER_PY).lstrip("\n").encode()
+    fixed = analyze(source, _settings(tmp_path)).fixed
+    assert fixed.count(b"run_limited(") == 2
+    for code in (source, fixed):
+        name = docker_containers.run()
+        assert _output(code, tmp_path, docker_containers, [name]) == "NotFound"
+
+
+def test_whales_missing_container_now_raises(
+    docker_containers: ContainerFactory, tmp_path: Path
+) -> None:
+    """DF101's fix safety, pinned: whales' `rm -f` of a missing container passes, `stop` raises."""
+    pytest.importorskip("python_on_whales")
+    source = textwrap.dedent(MISSING_WHALES).lstrip("\n").encode()
+    fixed = analyze(source, _settings(tmp_path)).fixed
+    missing = f"dockfix-test-missing-{os.getpid()}"
+    assert _output(source, tmp_path, docker_containers, [missing]) == "removed"
+    assert _output(fixed, tmp_path, docker_containers, [missing]) == "NoSuchContainer"
