@@ -77,12 +77,11 @@ class Collector(cst.CSTVisitor):
             self.receivers.attributes.setdefault(text, []).append(binding)
 
     def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> None:
-        if len(node.body) == 1 and isinstance(node.body[0], cst.Expr):
-            value = node.body[0].value
-            if isinstance(value, cst.Await):
-                value = value.expression
-            if isinstance(value, cst.Call):
-                self.context[id(value)] = STATEMENT
+        value = statement_value(node)
+        if isinstance(value, cst.Await):
+            value = value.expression
+        if isinstance(value, cst.Call):
+            self.context[id(value)] = STATEMENT
 
     def visit_Await(self, node: cst.Await) -> None:
         if isinstance(node.expression, cst.Call):
@@ -97,6 +96,20 @@ class Collector(cst.CSTVisitor):
     def visit_Call(self, node: cst.Call) -> None:
         if self._lambdas and id(node) not in self.context:
             self.context[id(node)] = LAMBDA
+
+
+def statement_value(line: cst.SimpleStatementLine) -> Optional[cst.BaseExpression]:
+    """The value of a line's only statement: ``call()``, ``return call()``, ``x = call()``.
+
+    A call there can be preceded by other statements (the stop before the removal) and
+    still give the statement its value.
+    """
+    if len(line.body) != 1:
+        return None
+    small = line.body[0]
+    if isinstance(small, (cst.Expr, cst.Return, cst.Assign, cst.AnnAssign)):
+        return small.value
+    return None
 
 
 def literal(node: cst.BaseExpression, code_for: Callable[[cst.CSTNode], str]) -> SdkArg:

@@ -18,7 +18,14 @@ from libcst.metadata import PositionProvider, Scope, ScopeProvider
 
 from dockfix.engine._rewrite import count_comments
 from dockfix.engine._sdk import Receivers
-from dockfix.engine._sdk_calls import Collector, Statement, base_of, references, sdk_call
+from dockfix.engine._sdk_calls import (
+    Collector,
+    Statement,
+    base_of,
+    references,
+    sdk_call,
+    statement_value,
+)
 from dockfix.engine._types import Finding
 from dockfix.rules._sdk import AIODOCKER, REFERENCE, STATEMENT, SdkCall, SdkRule, SdkSteps
 
@@ -77,22 +84,25 @@ class SdkMatcher:
     def leave_statement(
         self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
     ) -> Optional[Statement]:
-        """One line per step for a two-step fix of the statement's call; None otherwise."""
-        if not self._pending or len(original.body) != 1:
+        """One line per step for a two-step fix of the statement's call; None otherwise.
+
+        The steps before the last become statements of their own; the last takes the
+        call's place in the statement, so ``return``/``x = `` keep the removal's value.
+        """
+        if not self._pending:
             return None
-        expr = original.body[0]
-        if not isinstance(expr, cst.Expr):
-            return None
-        value = expr.value
+        value = statement_value(original)
         awaited = isinstance(value, cst.Await)
         if isinstance(value, cst.Await):
             value = value.expression
         steps = self._pending.pop(id(value), None)
         if steps is None:
             return None
-        lines = [
-            cst.SimpleStatementLine(body=[cst.Expr(cst.Await(s) if awaited else s)]) for s in steps
-        ]
+        small = updated.body[0]
+        assert isinstance(small, (cst.Expr, cst.Return, cst.Assign, cst.AnnAssign))
+        wrapped: list[cst.BaseExpression] = [cst.Await(s) if awaited else s for s in steps]
+        lines = [cst.SimpleStatementLine(body=[cst.Expr(s)]) for s in wrapped[:-1]]
+        lines.append(cst.SimpleStatementLine(body=[small.with_changes(value=wrapped[-1])]))
         lines[0] = lines[0].with_changes(leading_lines=updated.leading_lines)
         lines[-1] = lines[-1].with_changes(trailing_whitespace=updated.trailing_whitespace)
         return cst.FlattenSentinel(lines)

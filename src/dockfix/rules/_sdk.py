@@ -27,8 +27,10 @@ API = "api"  # docker-py APIClient (``client.api``)
 WHALES_CLI = "whales-cli"  # python_on_whales ``docker`` / ``docker.container`` / ``docker.volume``
 
 # Where the call sits (``SdkCall.context``).
-STATEMENT = "statement"  # the whole statement: ``c.remove(force=True)`` / ``await c.delete(...)``
-EXPRESSION = "expression"  # its value is used, or it shares its line with other statements
+# the whole value of a statement: ``c.remove(force=True)``, ``await c.delete(...)``,
+# ``return c.remove(...)``, ``x = c.kill()``: steps can go before it, the last keeps the value
+STATEMENT = "statement"
+EXPRESSION = "expression"  # inside a larger expression, or on a line with other statements
 LAMBDA = "lambda"  # inside a lambda body
 REFERENCE = "reference"  # passed as a callable: ``run_in_executor(None, c.kill)``, ``partial``
 
@@ -163,8 +165,8 @@ def why_not_fixable(call: SdkCall, *, steps: int) -> Optional[str]:
             )
         if call.context != STATEMENT:
             return (
-                "the call is not a statement of its own (its value is used, or it shares "
-                "its line), so the stop and the removal cannot become two statements"
+                "the call is inside a larger expression (or shares its line), so the stop "
+                "and the removal cannot become two statements"
             )
         if not call.repeatable:
             return (

@@ -84,9 +84,9 @@ class SdkForceRemoveContainer(SdkRule):
     that removed containers already gone now raises. A container removed between the stop
     and the removal makes the removal raise `NotFound`.
     Not fixed, reported with the reason: `force` passed positionally or from a variable,
-    `**kwargs`, a call inside a lambda or whose value is used (the stop and the removal
-    cannot become two statements), a receiver or argument computed by a call (it would
-    run twice), a method passed as a callable (`run_in_executor(None, c.remove)`,
+    `**kwargs`, a call inside a lambda, a comprehension or a larger expression (the stop
+    and the removal cannot become two statements), a receiver or argument computed by a
+    call (it would run twice), a method passed as a callable (`run_in_executor(None, c.remove)`,
     `functools.partial(c.remove, force=True)`).
     """
 
@@ -551,7 +551,18 @@ class SdkForceRemoveContainer(SdkRule):
                 c = client.containers.get(name)
                 return c.remove(force=True)
         """,
-            None,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            def f(name):
+                c = client.containers.get(name)
+                docker_executor.run_limited(c.stop, timeout=10)
+                return docker_executor.run_limited(c.remove)
+        """,
         ),
         Invalid(
             "force-positional",

@@ -62,8 +62,9 @@ class SdkKillContainer(SdkRule):
     ```
     In the library's own spelling: `stop(timeout=N)` (docker-py), `stop(x, time=N)`
     (whales), `await container.stop(t=N)` (aiodocker). Routed through the limiter where
-    the call is a statement; in an expression (a lambda, a used value) the stop replaces
-    the kill in place: both return None. A kill with another signal (HUP, USR1) is a
+    the call is the value of a statement (`c.kill()`, `x = c.kill()`, `return c.kill()`);
+    inside a lambda or a larger expression the stop replaces the kill in place: both
+    return None. A kill with another signal (HUP, USR1) is a
     notification and stays quiet.
 
     ## Fix safety
@@ -406,12 +407,13 @@ class SdkKillContainer(SdkRule):
         """,
             """
             import docker
+            from dockfix.runtime import docker_executor
 
             client = docker.from_env()
 
 
             c = client.containers.get(name)
-            result = c.stop(timeout=10)
+            result = docker_executor.run_limited(c.stop, timeout=10)
         """,
         ),
         Invalid(
