@@ -56,7 +56,7 @@ def extract(
             positional.append((index, arg))
     if api in EXEC_APIS:
         tokens = tuple(
-            _token(arg.value, resolver, ("pos", i), arg.star == "*") for i, arg in positional
+            _token(arg.value, resolver, ("path", i), arg.star == "*") for i, arg in positional
         )
         shape, shell_text = "exec-args", None
         program_node = positional[0][1].value if positional else None
@@ -72,6 +72,8 @@ def extract(
         tokens, shape, shell_text, program_node = found
     if not tokens or tokens[0].starred:
         return None
+    if shape == "shell" and _plain_shell(shell_text, api, keywords):
+        shape = "shell-plain"
     kind = _program_kind(tokens[0], program_node, resolver)
     if kind is None:
         return None
@@ -87,6 +89,17 @@ def extract(
     )
 
 
+_SHELL_SYNTAX = re.compile(r"[$`|&;<>()*?\[\]{}~!#'\"\\\n\x00]")
+
+
+def _plain_shell(text: Optional[str], api: str, keywords: dict[str, Keyword]) -> bool:
+    """A ``shell=True`` string with no shell syntax: the same as its words as an argv."""
+    shell = keywords.get("shell")
+    if text is None or api not in ARGV_APIS or shell is None or shell.value is not True:
+        return False
+    return _SHELL_SYNTAX.search(text) is None
+
+
 def _keyword(arg: cst.Arg, resolver: Resolver) -> Keyword:
     assert arg.keyword is not None
     value = arg.value
@@ -99,14 +112,34 @@ def _keyword(arg: cst.Arg, resolver: Resolver) -> Keyword:
     return Keyword(arg.keyword.value, text)
 
 
-def _argv(value: cst.BaseExpression, index: int, api: str, resolver: Resolver) -> Optional[Argv]:
+def _argv(
+    value: cst.BaseExpression,
+    index: int,
+    api: str,
+    resolver: Resolver,
+    steps: tuple[object, ...] = (),
+) -> Optional[Argv]:
+    """The argv of a call: a list/tuple (also joined with ``+``), a string, a split, a name."""
     if isinstance(value, (cst.List, cst.Tuple)):
         tokens = tuple(
-            _token(el.value, resolver, ("elem", index, j), isinstance(el, cst.StarredElement))
+            _token(
+                el.value, resolver, ("path", index, *steps, j), isinstance(el, cst.StarredElement)
+            )
             for j, el in enumerate(value.elements)
         )
         shape = "list" if isinstance(value, cst.List) else "tuple"
         return tokens, shape, None, _first_element(value)
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        left = _argv(value.left, index, api, resolver, (*steps, "left"))
+        if left is None or left[1] not in ("list", "tuple"):
+            return None
+        right = _argv(value.right, index, api, resolver, (*steps, "right"))
+        if right is not None and right[1] in ("list", "tuple"):
+            return left[0] + right[0], left[1], None, left[3]
+        rest = Token(None, resolver.code_for(value.right), True, ("path", index, *steps, "right"))
+        return (*left[0], rest), left[1], None, left[3]
+    if steps:
+        return None
     text = _string_text(value)
     if text is not None:
         words = _split(text, shell=True)
@@ -118,7 +151,7 @@ def _argv(value: cst.BaseExpression, index: int, api: str, resolver: Resolver) -
             return split, shape, None, None
     if isinstance(value, cst.Name):
         bound = resolver.binding(value)
-        if isinstance(bound, (cst.List, cst.Tuple)):
+        if isinstance(bound, (cst.List, cst.Tuple, cst.BinaryOperation)):
             found = _argv(bound, index, api, resolver)
             if found is not None:
                 plain = tuple(Token(t.value, t.text, t.starred) for t in found[0])

@@ -39,16 +39,22 @@ def parse_target(spec: str) -> Target:
 
 
 def locate(call: cst.Call, ref: object) -> Optional[cst.BaseExpression]:
-    """The node a token's ``ref`` points to, in ``call`` (which may be the updated node)."""
-    if not isinstance(ref, tuple):
+    """The node a token's ``ref`` points to, in ``call`` (which may be the updated node).
+
+    A ref is ``("path", argument index, step, ...)``: a step is an attribute name
+    (``"left"``/``"right"`` of a ``+``) or an element index in a list or tuple.
+    """
+    if not isinstance(ref, tuple) or not ref or ref[0] != "path":
         return None
-    if ref[0] == "pos":
-        return call.args[ref[1]].value
-    if ref[0] == "elem":
-        container = call.args[ref[1]].value
-        if isinstance(container, (cst.List, cst.Tuple)):
-            return container.elements[ref[2]].value
-    return None
+    node: cst.CSTNode = call.args[ref[1]].value
+    for step in ref[2:]:
+        if isinstance(step, int) and isinstance(node, (cst.List, cst.Tuple)):
+            node = node.elements[step].value
+        elif isinstance(step, str):
+            node = getattr(node, step)
+        else:
+            return None
+    return node if isinstance(node, cst.BaseExpression) else None
 
 
 class _Comments(cst.CSTVisitor):
@@ -128,7 +134,7 @@ def _reroute_argv(call: cst.Call, fix: RerouteArgv, target: Target) -> cst.BaseE
     quote = _quote_of(call, fix.argv)
     elements = [_element(_positional(call, tok, quote)) for tok in fix.argv]
     argv = cst.Arg(cst.List(elements))
-    rest = [a for a in call.args if a.keyword is not None]
+    rest = [a for a in call.args if a.keyword is not None and a.keyword.value not in fix.drop]
     if rest:
         argv = argv.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
     func = cst.parse_expression(f"{target.expression}.{fix.method}")

@@ -47,7 +47,9 @@ class DockerCall:
     api: str
     program_kind: str
     command: Optional[DockerCommand]  # None for shell strings that could not be split
-    argv_shape: str  # "list", "tuple", "split", "shlex-split", "exec-args", "shell", "variable"
+    # "list", "tuple", "split", "shlex-split", "exec-args", "variable", "shell" (a string
+    # for a shell) or "shell-plain" (with shell=True but no shell syntax: same as its words)
+    argv_shape: str
     keywords: Mapping[str, Keyword] = field(default_factory=dict)
     star_kwargs: bool = False
     result_used: bool = True
@@ -126,6 +128,7 @@ class RerouteArgv:
 
     method: str
     argv: tuple[Token, ...]
+    drop: tuple[str, ...] = ()  # keywords to leave out (``shell`` once the argv is a list)
 
 
 @dataclass(frozen=True)

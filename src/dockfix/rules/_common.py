@@ -13,6 +13,7 @@ from dockfix.rules._base import (
     DockerCall,
     Fix,
     Reroute,
+    RerouteArgv,
     RunnerCalls,
     Verdict,
 )
@@ -128,7 +129,9 @@ def safe_method_fix(
                 "`timeout=` is a process timeout here; in the executor's safe methods "
                 "`timeout` is the stop grace period, so the bound cannot be kept"
             )
-        if name == "shell" and call.keywords[name].literal and not call.keywords[name].value:
+        shell = call.keywords[name]
+        plain = call.argv_shape == "shell-plain"
+        if name == "shell" and shell.literal and (not shell.value or plain):
             continue
         if name not in PASS_THROUGH:
             return None, f"`{name}=` has no equivalent in the executor's safe methods"
@@ -195,6 +198,10 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
         return None, "subprocess.Popen returns a process object the limiter cannot follow"
     if call.argv_shape == "variable":
         return None, "the argv is built elsewhere (a variable); route it by hand"
+    if call.argv_shape == "shell-plain" and call.command is not None and settings.runner is None:
+        cmd = call.command
+        argv = (cmd.program, *cmd.global_args, *cmd.command_tokens, *cmd.args)
+        return RerouteArgv(call.short_api, argv, drop=("shell",)), None
     if settings.runner is not None:
         if call.command is None or call.command.problem is not None:
             return None, "the docker command cannot be read"

@@ -45,7 +45,10 @@ class ForceRemoveContainer(Rule):
     ## Fix safety
     Unsafe in timing: the container now gets its stop grace period, so teardown can take
     up to N seconds longer per container; a missing container still counts as removed.
-    Not fixed (reported with the reason): a shell string, an argv built in a variable,
+    Argv may be a list or tuple (also joined with `+`, the joined part read as names), a
+    `"...".split()`, `shlex.split("...")`, or a `shell=True` string without shell syntax.
+    Not fixed (reported with the reason): a shell string with shell syntax
+    (`$(...)`, `||`, pipes), `os.system`, an argv built in a variable,
     a program name dockfix cannot resolve, `Popen`, a `timeout=` (a process timeout,
     which is not the stop grace period), `-l`/`--link`, comments inside the call.
     """
@@ -800,6 +803,51 @@ class ForceRemoveContainer(Rule):
             run(["docker", "rm", c])
             """,
             settings={"runner": "myproj.docker:run"},
+        ),
+        Invalid(
+            "list-plus-names",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f"] + names)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(*names)
+            """,
+        ),
+        Invalid(
+            "lists-joined",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-fv"] + [a, b] + rest, check=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(a, b, *rest, volumes=True, check=True)
+            """,
+        ),
+        Invalid(
+            "shell-true-plain",
+            """
+            import subprocess
+
+
+            subprocess.run("docker rm -f web", shell=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove("web")
+            """,
         ),
         Invalid(
             "timeout-process",
