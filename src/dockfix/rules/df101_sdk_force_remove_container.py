@@ -69,11 +69,11 @@ class SdkForceRemoveContainer(SdkRule):
     ```
     A graceful stop with the configured stop timeout (`stop-timeout`, default 10 s, written
     out: docker-py's `stop()` without a timeout sends none), then the removal without force,
-    keeping `v=`/`link=` (docker-py), `volumes=` (whales), `v=` (aiodocker). Where the
-    call is a statement both calls go through the executor's limiter
-    (`docker_executor.run_limited`, `await docker_executor.aio.run_limited` for
-    aiodocker); with a configured `runner` they are plain calls. whales stops with
-    `time=N`, aiodocker with `t=N`.
+    keeping `v=` (docker-py, aiodocker) and `volumes=` (whales); `link=True` is reported.
+    Where the call is the value of a statement (`c.remove(...)`, `return c.remove(...)`)
+    both calls go through the executor's limiter (`docker_executor.run_limited`,
+    `await docker_executor.aio.run_limited` for aiodocker); with a configured `runner`
+    they are plain calls. whales stops with `time=N`, aiodocker with `t=N`.
 
     ## Fix safety
     Unsafe in timing: each container gets up to N seconds to stop. Errors: docker-py
@@ -114,6 +114,9 @@ class SdkForceRemoveContainer(SdkRule):
             return SdkVerdict(message, reason=f"`force` comes from `{force.text}`; it may be True")
         if len(call.positional) > operands:
             return SdkVerdict(message, reason="options are passed positionally; name them")
+        if not call.keyword_false("link"):
+            reason = "`link=` removes a link, not the container; stopping it may be wrong"
+            return SdkVerdict(message, reason=reason)
         reason = why_not_fixable(call, steps=2)
         if reason is not None:
             return SdkVerdict(message, reason=reason)
@@ -563,6 +566,19 @@ class SdkForceRemoveContainer(SdkRule):
                 docker_executor.run_limited(c.stop, timeout=10)
                 return docker_executor.run_limited(c.remove)
         """,
+        ),
+        Invalid(
+            "link-true",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            c.remove(force=True, link=True)
+        """,
+            None,
         ),
         Invalid(
             "force-positional",
