@@ -115,8 +115,8 @@ class SdkForceRemoveContainer(SdkRule):
         if len(call.positional) > operands:
             return SdkVerdict(message, reason="options are passed positionally; name them")
         if not call.keyword_false("link"):
-            reason = "`link=` removes a link, not the container; stopping it may be wrong"
-            return SdkVerdict(message, reason=reason)
+            link = "`link=` removes a link, not the container; stopping it may be wrong"
+            return SdkVerdict(message, reason=link)
         reason = why_not_fixable(call, steps=2)
         if reason is not None:
             return SdkVerdict(message, reason=reason)
