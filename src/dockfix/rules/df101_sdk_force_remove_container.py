@@ -154,6 +154,27 @@ class SdkForceRemoveContainer(SdkRule):
         """,
         ),
         Valid(
+            "whales-shadowed-by-parameter",
+            """
+            from python_on_whales import docker
+
+
+            def down(docker):
+                docker.container.remove(name, force=True)
+        """,
+        ),
+        Valid(
+            "whales-without-force",
+            """
+            from python_on_whales import docker
+
+
+            docker.container.remove(name)
+            docker.remove(name, force=False)
+            docker.volume.remove(vol)
+        """,
+        ),
+        Valid(
             "unknown-receiver",
             """
             def drop(c):
