@@ -56,15 +56,14 @@ class SdkMatcher:
 
     # -- hooks -------------------------------------------------------------------------
     def leave_call(self, original: cst.Call, updated: cst.Call) -> Optional[cst.BaseExpression]:
-        """The replacement of an SDK call (``updated`` when it stays), None: not an SDK call."""
+        """The replacement of a reported SDK call (``updated`` when it stays); None when no
+        SDK rule reports it (the engine's other rules then see it as usual)."""
         if not self.rules:
             return None
         call = self._sdk_call(original)
-        if call is None:
+        found = self._verdict(call) if call is not None else None
+        if call is None or found is None:
             return None
-        found = self._verdict(call)
-        if found is None:
-            return updated
         rule, message, fix, reason = found
         if fix is not None and count_comments([original]):
             fix, reason = None, "comments inside the call would be lost; rewrite it by hand"
