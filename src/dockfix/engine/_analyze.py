@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from typing import Callable, Optional, Union
@@ -19,7 +18,9 @@ from libcst.metadata import (
 )
 
 from dockfix.engine._extract import ALL_APIS, Resolver, call_site, extract
+from dockfix.engine._imports import finish_imports
 from dockfix.engine._prefilter import prefilter
+from dockfix.engine._prescan import has_candidate_call
 from dockfix.engine._rewrite import (
     Target,
     build_call,
@@ -59,12 +60,16 @@ def analyze(
 
     ``rules`` replaces the registry (``dockfix.rules.ALL_RULES``), for tests and tools.
     """
+    unchanged = FileResult(source=source, fixed=source)
+    chosen = ALL_RULES if rules is None else rules
+    if rules is None and not prefilter(source, settings):
+        return unchanged if parses(source) else _parse_error(source, path)
+    if not has_candidate_call(source, _interesting_names(chosen, settings)):
+        return unchanged
     try:
         module = cst.parse_module(source)
     except Exception as exc:
         return FileResult(source, source, (), f"cannot parse {path}: {_first_line(exc)}")
-    if rules is None and not prefilter(source, settings):
-        return FileResult(source=source, fixed=source)
     try:
         context = CodemodContext(filename=path)
         transformer = _Transformer(context, settings, accept, rules)
@@ -82,6 +87,31 @@ def analyze(
     return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
 
 
+def parses(source: bytes) -> bool:
+    """Whether ``ast`` (much cheaper than libcst) accepts ``source``."""
+    return not has_candidate_call(source, ())
+
+
+def _parse_error(source: bytes, path: str) -> FileResult:
+    try:
+        cst.parse_module(source)
+    except Exception as exc:
+        return FileResult(source, source, (), f"cannot parse {path}: {_first_line(exc)}")
+    return FileResult(source=source, fixed=source)
+
+
+def _interesting_names(rules: Sequence[type[Rule]], settings: Settings) -> frozenset[str]:
+    names: set[str] = set()
+    for rule in rules:
+        if not settings.enabled(rule.CODE):
+            continue
+        if issubclass(rule, CallRule):
+            names.update(rule.METHODS)
+        else:
+            names.update(_API_NAMES)
+    return frozenset(names)
+
+
 def _transform(
     module: cst.Module, transformer: _Transformer, context: CodemodContext
 ) -> cst.Module:
@@ -89,36 +119,7 @@ def _transform(
     tree = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
     if not transformer.applied:
         return tree
-    if AddImportsVisitor.CONTEXT_KEY in context.scratch:
-        tree = AddImportsVisitor(context).transform_module(tree)
-    if RemoveImportsVisitor.CONTEXT_KEY in context.scratch:
-        before = tree
-        tree = _keep_spacing(before, RemoveImportsVisitor(context).transform_module(tree))
-    return tree
-
-
-def _keep_spacing(before: cst.Module, after: cst.Module) -> cst.Module:
-    """A removed import's blank lines (the gap between import groups) go to the next line."""
-
-    def key(stmt: cst.CSTNode) -> str:
-        if isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            stmt = stmt.with_changes(leading_lines=())
-        return before.code_for_node(stmt)
-
-    old = [key(s) for s in before.body]
-    new = [key(s) for s in after.body]
-    body = list(after.body)
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, _i2, j1, _j2 in matcher.get_opcodes():
-        if tag != "delete" or j1 == 0 or j1 >= len(body):
-            continue
-        removed, following = before.body[i1], body[j1]
-        if not isinstance(removed, cst.SimpleStatementLine) or not removed.leading_lines:
-            continue
-        statement = (cst.SimpleStatementLine, cst.BaseCompoundStatement)
-        if isinstance(following, statement) and not following.leading_lines:
-            body[j1] = following.with_changes(leading_lines=removed.leading_lines)
-    return after.with_changes(body=body)
+    return finish_imports(tree, context)
 
 
 def _no_new_leading_blank(before: cst.Module, after: cst.Module) -> cst.Module:

@@ -72,7 +72,7 @@ def extract(
         tokens, shape, shell_text, program_node = found
     if not tokens or tokens[0].starred:
         return None
-    if shape == "shell" and _plain_shell(shell_text, api, keywords):
+    if shape == "shell" and _plain_shell(shell_text, api, keywords, result_used):
         shape = "shell-plain"
     kind = _program_kind(tokens[0], program_node, resolver)
     if kind is None:
@@ -92,12 +92,18 @@ def extract(
 _SHELL_SYNTAX = re.compile(r"[$`|&;<>()*?\[\]{}~!#'\"\\\n\x00]")
 
 
-def _plain_shell(text: Optional[str], api: str, keywords: dict[str, Keyword]) -> bool:
-    """A ``shell=True`` string with no shell syntax: the same as its words as an argv."""
-    shell = keywords.get("shell")
-    if text is None or api not in ARGV_APIS or shell is None or shell.value is not True:
+def _plain_shell(
+    text: Optional[str], api: str, keywords: dict[str, Keyword], result_used: bool
+) -> bool:
+    """A shell string with no shell syntax: the same as its words as an argv. For
+    ``subprocess`` with ``shell=True``; for ``os.system`` only as a statement (its result,
+    a wait status, has no executor equivalent)."""
+    if text is None or _SHELL_SYNTAX.search(text) is not None:
         return False
-    return _SHELL_SYNTAX.search(text) is None
+    if api == "os.system":
+        return not result_used and not keywords
+    shell = keywords.get("shell")
+    return api in ARGV_APIS and shell is not None and shell.value is True
 
 
 def _keyword(arg: cst.Arg, resolver: Resolver) -> Keyword:

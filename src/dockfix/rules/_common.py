@@ -34,6 +34,7 @@ SUBPROCESS_RESULT = {
     "subprocess.call": ".returncode",
     "subprocess.check_call": ".returncode",
     "subprocess.check_output": ".stdout",
+    "os.system": None,  # only as a statement, with a plain command string
 }
 
 
@@ -93,6 +94,8 @@ def why_not_fixable(call: DockerCall) -> Optional[str]:
         return "the argv is built elsewhere (a variable); rewrite where it is built"
     if call.api == "subprocess.Popen":
         return "subprocess.Popen returns a process object; no executor method can replace it"
+    if call.api == "os.system" and call.argv_shape != "shell-plain":
+        return "os.system runs a shell; with shell syntax or a used result it cannot be rewritten"
     if call.api not in SUBPROCESS_RESULT:
         return f"{call.api} cannot be replaced by an executor method with the same result"
     if call.command is None or call.command.problem is not None:
@@ -192,7 +195,9 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
     """Send the same call, unchanged, through the executor's method of the same name."""
     if call.program_kind == "dynamic":
         return None, why_not_fixable(call)
-    if call.argv_shape == "shell" or call.api in ("os.system", "os.popen"):
+    if call.api == "os.system" and call.argv_shape != "shell-plain":
+        return None, "os.system can be routed only as a statement with a plain command string"
+    if call.argv_shape == "shell" or call.api == "os.popen":
         return None, "a shell command string cannot be routed mechanically"
     if call.api == "subprocess.Popen":
         return None, "subprocess.Popen returns a process object the limiter cannot follow"
@@ -201,7 +206,7 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
     if call.argv_shape == "shell-plain" and call.command is not None and settings.runner is None:
         cmd = call.command
         argv = (cmd.program, *cmd.global_args, *cmd.command_tokens, *cmd.args)
-        return RerouteArgv(call.short_api, argv, drop=("shell",)), None
+        return RerouteArgv(executor_method(call), argv, drop=("shell",)), None
     if settings.runner is not None:
         if call.command is None or call.command.problem is not None:
             return None, "the docker command cannot be read"
@@ -217,6 +222,11 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
     if call.api in SUBPROCESS_RESULT:
         return Reroute(call.short_api), None
     return None, f"{call.api} has no executor equivalent"
+
+
+def executor_method(call: DockerCall) -> str:
+    """The executor's mirror of the call's API (``os.system`` statements become ``run``)."""
+    return "run" if call.api == "os.system" else call.short_api
 
 
 def verdict(message: str, fix: Optional[Fix], reason: Optional[str]) -> Verdict:

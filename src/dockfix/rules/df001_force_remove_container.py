@@ -46,9 +46,10 @@ class ForceRemoveContainer(Rule):
     Unsafe in timing: the container now gets its stop grace period, so teardown can take
     up to N seconds longer per container; a missing container still counts as removed.
     Argv may be a list or tuple (also joined with `+`, the joined part read as names), a
-    `"...".split()`, `shlex.split("...")`, or a `shell=True` string without shell syntax.
+    `"...".split()`, `shlex.split("...")`, a `shell=True` string without shell syntax, or
+    such a string in an `os.system(...)` statement (its result unused).
     Not fixed (reported with the reason): a shell string with shell syntax
-    (`$(...)`, `||`, pipes), `os.system`, an argv built in a variable,
+    (`$(...)`, `||`, pipes), an argv built in a variable,
     a program name dockfix cannot resolve, `Popen`, a `timeout=` (a process timeout,
     which is not the stop grace period), `-l`/`--link`, comments inside the call.
     """
@@ -847,6 +848,57 @@ class ForceRemoveContainer(Rule):
 
 
             docker_executor.stop_and_remove("web")
+            """,
+        ),
+        Invalid(
+            "os-system-statement",
+            """
+            import os
+
+            os.system("docker rm -f web")
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.stop_and_remove("web")
+            """,
+        ),
+        Invalid(
+            "shadowing-respected",
+            """
+            import subprocess
+            from subprocess import run
+
+
+            def f():
+                subprocess = FakeSubprocess()
+                subprocess.run(["docker", "rm", "-f", c])
+
+
+            def g(run):
+                run(["docker", "rm", "-f", c])
+
+
+            def h():
+                run(["docker", "rm", "-f", c])
+            """,
+            """
+            import subprocess
+            from subprocess import run
+            from dockfix.runtime import docker_executor
+
+
+            def f():
+                subprocess = FakeSubprocess()
+                subprocess.run(["docker", "rm", "-f", c])
+
+
+            def g(run):
+                run(["docker", "rm", "-f", c])
+
+
+            def h():
+                docker_executor.stop_and_remove(c)
             """,
         ),
         Invalid(

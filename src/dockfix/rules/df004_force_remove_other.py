@@ -9,6 +9,7 @@ from dockfix.rules._base import DockerCall, Invalid, RerouteArgv, Rule, RunnerCa
 from dockfix.rules._common import (
     FORCE_FLAGS,
     RMI_FLAGS,
+    executor_method,
     flags_for,
     forced,
     why_not_fixable,
@@ -78,7 +79,7 @@ class ForceRemoveOther(Rule):
                     return Verdict(message, reason="the configured runner takes an argv only")
                 return Verdict(message, fix=RunnerCalls((argv,)))
             drop = ("shell",) if call.argv_shape == "shell-plain" else ()
-            return Verdict(message, fix=RerouteArgv(call.short_api, argv, drop))
+            return Verdict(message, fix=RerouteArgv(executor_method(call), argv, drop))
         for sub in (("rmi",),):
             rmi = flags_for(cmd, sub, RMI_FLAGS)
             if rmi is not None and forced(rmi, cmd):
@@ -138,6 +139,19 @@ class ForceRemoveOther(Rule):
             """
             from dockfix.runtime import docker_executor
 
+
+            docker_executor.run(["docker", "network", "rm", "net1"])
+            """,
+        ),
+        Invalid(
+            "network-os-system",
+            """
+            import os
+
+            os.system("docker network rm -f net1")
+            """,
+            """
+            from dockfix.runtime import docker_executor
 
             docker_executor.run(["docker", "network", "rm", "net1"])
             """,

@@ -45,10 +45,11 @@ class DockerBypassesLimiter(Rule):
     byte for byte. The runtime guard refuses at run time a force flag or kill hidden in a
     variable. A `shell=True` string without any shell syntax becomes the same words as an
     argv list (`shell=True` dropped); if docker is missing, that raises `FileNotFoundError`
-    where the shell returned 127. Not fixed: shell strings with shell syntax, `os.system`,
-    `os.popen`, argv built in a variable, a subcommand from a variable, a `+`-joined or
-    starred part in a removal or kill (it may hold a force flag), a program name dockfix
-    cannot resolve.
+    where the shell returned 127. An `os.system("docker ...")` statement without shell
+    syntax becomes `run([...])`. Not fixed: shell strings with shell syntax, `os.system`
+    whose result (a wait status) is used, `os.popen`, argv built in a variable, a
+    subcommand from a variable, a `+`-joined or starred part in a removal or kill (it may
+    hold a force flag), a program name dockfix cannot resolve.
     """
 
     CODE = "DF005"
@@ -478,14 +479,37 @@ class DockerBypassesLimiter(Rule):
             # the docker command cannot be read: `opts` may hold options or the subcommand
         ),
         Invalid(
-            "os-system",
+            "os-system-plain",
+            """
+            import os
+
+            os.system("docker ps -a")
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.run(["docker", "ps", "-a"])
+            """,
+        ),
+        Invalid(
+            "os-system-syntax",
             """
             import os
 
             os.system("docker ps -a | grep web")
             """,
             None,
-            # a shell command string cannot be routed mechanically
+            # os.system can be routed only as a statement with a plain command string
+        ),
+        Invalid(
+            "os-system-result-used",
+            """
+            import os
+
+            rc = os.system("docker ps -a")
+            """,
+            None,
+            # os.system can be routed only as a statement with a plain command string
         ),
         Invalid(
             "os-popen",
