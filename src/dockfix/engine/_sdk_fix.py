@@ -42,7 +42,9 @@ class SdkMatcher:
 
     def __init__(self, owner: _Transformer) -> None:
         self.owner = owner
-        self.rules = [r for r in owner.command_rules if isinstance(r, SdkRule)]
+        rules = (r for named in owner._call_rules.values() for r in named)
+        unique = {id(r): r for r in rules if isinstance(r, SdkRule)}.values()
+        self.rules = sorted(unique, key=lambda r: r.CODE)
         self.receivers = Receivers(owner._qualified, self._scope_of, owner._code_for)
         self.collector = Collector(self.receivers)
         self._pending: dict[int, list[cst.Call]] = {}  # id(original call) -> steps

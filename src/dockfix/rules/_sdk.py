@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional
 
 from dockfix.engine._types import Settings
-from dockfix.rules._base import DockerCall, Rule, Verdict
+from dockfix.rules._base import CallRule, CallSite, Verdict
 
 DOCKER_PY = "docker-py"
 WHALES = "python-on-whales"
@@ -33,6 +33,7 @@ STATEMENT = "statement"
 EXPRESSION = "expression"  # inside a larger expression, or on a line with other statements
 LAMBDA = "lambda"  # inside a lambda body
 REFERENCE = "reference"  # passed as a callable: ``run_in_executor(None, c.kill)``, ``partial``
+REFERENCE_CALLS = frozenset({"partial", "run_in_executor"})
 
 # Every receiver is traced back to an import of `docker`, `aiodocker` or `python_on_whales`
 # (constructors, annotations, whales' `docker`): a file without these bytes has no SDK finding.
@@ -119,13 +120,19 @@ class SdkVerdict:
     reason: Optional[str] = None
 
 
-class SdkRule(Rule):
-    """Base class of the Docker SDK rules: they read ``SdkCall``s, never ``DockerCall``s."""
+class SdkRule(CallRule):
+    """Base class of the Docker SDK rules: they read ``SdkCall``s, never ``DockerCall``s.
+
+    A ``CallRule`` for the engine's dispatch and ``ast`` prescan (``METHODS``: the called
+    names, including ``partial``/``run_in_executor`` for methods passed as callables), but
+    the engine's ``SdkMatcher`` answers for it: ``check_call`` on a bare ``CallSite``
+    (no receiver tracing) finds nothing.
+    """
 
     KIND: ClassVar[str] = "sdk"
     TRIGGERS: ClassVar[tuple[bytes, ...]] = SDK_TRIGGERS
 
-    def check(self, call: DockerCall, settings: Settings) -> Optional[Verdict]:
+    def check_call(self, site: CallSite, settings: Settings) -> Optional[Verdict]:
         return None
 
     def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:

@@ -11,6 +11,7 @@ from dockfix.rules._sdk import (
     API,
     CONTAINER,
     DOCKER_PY,
+    REFERENCE_CALLS,
     WHALES,
     WHALES_CLI,
     SdkArg,
@@ -92,6 +93,7 @@ class SdkForceRemoveContainer(SdkRule):
 
     CODE = "DF101"
     NAME = "sdk-force-remove-container"
+    METHODS = frozenset({"remove", "remove_container", "delete"}) | REFERENCE_CALLS
 
     def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
         shape = _REMOVALS.get((call.library, call.receiver, call.method))

@@ -12,6 +12,7 @@ from dockfix.rules._sdk import (
     CONTAINER,
     DOCKER_PY,
     KILL_SIGNALS,
+    REFERENCE_CALLS,
     WHALES,
     WHALES_CLI,
     SdkArg,
@@ -77,6 +78,7 @@ class SdkKillContainer(SdkRule):
 
     CODE = "DF102"
     NAME = "sdk-kill-container"
+    METHODS = frozenset({"kill"}) | REFERENCE_CALLS
 
     def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
         shape = _KILLS.get((call.library, call.receiver))

@@ -9,6 +9,7 @@ from dockfix.rules._base import Invalid, Valid
 from dockfix.rules._sdk import (
     API,
     DOCKER_PY,
+    REFERENCE_CALLS,
     VOLUME,
     SdkCall,
     SdkRule,
@@ -59,6 +60,7 @@ class SdkForceRemoveVolume(SdkRule):
 
     CODE = "DF103"
     NAME = "sdk-force-remove-volume"
+    METHODS = frozenset({"remove", "remove_volume"}) | REFERENCE_CALLS
 
     def check_sdk(self, call: SdkCall, settings: Settings) -> Optional[SdkVerdict]:
         shape = _REMOVALS.get(call.receiver)
