@@ -174,7 +174,18 @@ class Receivers:
     def _annotation_kind(self, param: cst.Param) -> Optional[Kind]:
         if param.annotation is None:
             return self._fixture_kind(param)
-        for name in self.qualified(param.annotation.annotation):
+        return self._type_kind(param.annotation.annotation)
+
+    def _type_kind(self, node: cst.BaseExpression) -> Optional[Kind]:
+        """``Container``, ``Optional[Container]``, ``Container | None``."""
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+            sides = [node.left, node.right]
+            kinds = [self._type_kind(n) for n in sides if not _is_none(n)]
+            return kinds[0] if len(kinds) == 1 else None
+        if isinstance(node, cst.Subscript) and "typing.Optional" in self.qualified(node.value):
+            element = node.slice[0].slice if len(node.slice) == 1 else None
+            return self._type_kind(element.value) if isinstance(element, cst.Index) else None
+        for name in self.qualified(node):
             if name in _ANNOTATIONS:
                 return _ANNOTATIONS[name]
         return None
@@ -257,6 +268,10 @@ class Receivers:
                 and all(self.repeatable(a.value) for a in node.args)
             )
         return False
+
+
+def _is_none(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "None"
 
 
 def _same(kinds: list[Optional[Kind]]) -> Optional[Kind]:

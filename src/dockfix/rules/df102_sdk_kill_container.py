@@ -442,6 +442,54 @@ class SdkKillContainer(SdkRule):
             settings={"stop_timeout": 3},
         ),
         Invalid(
+            "optional-annotation",
+            """
+            from typing import Optional
+
+            from docker.models.containers import Container
+
+
+            def down(c: Optional[Container], d: 'Container | None' = None):
+                if c is not None:
+                    c.kill()
+        """,
+            """
+            from typing import Optional
+
+            from docker.models.containers import Container
+            from dockfix.runtime import docker_executor
+
+
+            def down(c: Optional[Container], d: 'Container | None' = None):
+                if c is not None:
+                    docker_executor.run_limited(c.stop, timeout=10)
+        """,
+        ),
+        Invalid(
+            "union-none-annotation",
+            """
+            from __future__ import annotations
+
+            import docker
+
+
+            def down(client: docker.DockerClient | None):
+                if client:
+                    client.api.kill('x')
+        """,
+            """
+            from __future__ import annotations
+
+            import docker
+            from dockfix.runtime import docker_executor
+
+
+            def down(client: docker.DockerClient | None):
+                if client:
+                    docker_executor.run_limited(client.api.stop, 'x', timeout=10)
+        """,
+        ),
+        Invalid(
             "signal-variable",
             """
             import docker
