@@ -157,8 +157,8 @@ def why_not_fixable(call: SdkCall, *, steps: int) -> Optional[str]:
     """Reasons that apply to every SDK rewrite."""
     if call.context == REFERENCE:
         return (
-            f"`{call.method}` is passed as a callable; pass the graceful stop instead "
-            "(e.g. `functools.partial(x.stop, timeout=N)`) by hand"
+            f"`{call.method}` is passed as a callable (`functools.partial`, "
+            "`run_in_executor`), not called; rewrite it by hand"
         )
     if call.star_args:
         return "`*args` may carry arguments dockfix cannot see"
