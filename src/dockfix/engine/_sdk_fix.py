@@ -1,6 +1,6 @@
 """The engine side of the Docker SDK rules: find ``SdkCall``s, ask the rules, build fixes.
 
-Plugged into ``_analyze._Transformer`` by three calls (``collect`` on the module,
+Plugged into ``_transformer.Transformer`` by three calls (``collect`` on the module,
 ``leave_call`` on every call, ``leave_statement`` on every simple statement line).
 A fix of one step replaces the call in place; two steps (stop, then remove) replace
 the statement. Where the call is a statement, each step goes through the executor's
@@ -30,7 +30,7 @@ from dockfix.engine._types import Finding
 from dockfix.rules._sdk import AIODOCKER, REFERENCE, STATEMENT, SdkCall, SdkRule, SdkSteps
 
 if TYPE_CHECKING:
-    from dockfix.engine._analyze import _Transformer
+    from dockfix.engine._transformer import Transformer
 
 _EQUAL = cst.AssignEqual(
     whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace("")
@@ -38,9 +38,9 @@ _EQUAL = cst.AssignEqual(
 
 
 class SdkMatcher:
-    """Finds and fixes the Docker SDK calls of one module for a ``_Transformer``."""
+    """Finds and fixes the Docker SDK calls of one module for a ``Transformer``."""
 
-    def __init__(self, owner: _Transformer) -> None:
+    def __init__(self, owner: Transformer) -> None:
         self.owner = owner
         rules = (r for named in owner._call_rules.values() for r in named)
         unique = {id(r): r for r in rules if isinstance(r, SdkRule)}.values()

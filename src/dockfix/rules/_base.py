@@ -18,7 +18,7 @@ DOCKER_TRIGGERS: tuple[bytes, ...] = (b"docker", b"Docker", b"DOCKER")
 
 # Keywords whose effect is kept as is when a call moves to a safe executor method.
 PASS_THROUGH = frozenset(
-    {"check", "capture_output", "text", "stdout", "stderr", "env", "cwd", "input"}
+    {"check", "capture_output", "text", "stdout", "stderr", "env", "cwd", "input", "stdin"}
     | {"encoding", "errors", "universal_newlines"}
 )
 

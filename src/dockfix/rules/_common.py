@@ -127,6 +127,8 @@ def safe_method_fix(
         return _runner_fix(call, operands, runner_argvs)
     keep: list[str] = []
     for name in call.keywords:
+        if name == "timeout" and call.keywords[name].literal and call.keywords[name].value is None:
+            continue  # no process timeout: nothing to keep
         if name == "timeout":
             return None, (
                 "`timeout=` is a process timeout here; in the executor's safe methods "

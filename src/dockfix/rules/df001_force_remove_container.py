@@ -45,6 +45,8 @@ class ForceRemoveContainer(Rule):
     ## Fix safety
     Unsafe in timing: the container now gets its stop grace period, so teardown can take
     up to N seconds longer per container; a missing container still counts as removed.
+    The program path is not kept: the executor runs its configured docker
+    (`DOCKFIX_DOCKER`, default `docker` on `PATH`).
     Argv may be a list or tuple (also joined with `+`, the joined part read as names), a
     `"...".split()`, `shlex.split("...")`, a `shell=True` string without shell syntax, or
     such a string in an `os.system(...)` statement (its result unused).
@@ -899,6 +901,22 @@ class ForceRemoveContainer(Rule):
 
             def h():
                 docker_executor.stop_and_remove(c)
+            """,
+        ),
+        Invalid(
+            "timeout-none-dropped",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c], timeout=None, stdin=subprocess.DEVNULL)
+            """,
+            """
+            import subprocess
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(c, stdin=subprocess.DEVNULL)
             """,
         ),
         Invalid(
