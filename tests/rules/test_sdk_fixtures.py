@@ -8,6 +8,7 @@ review the diff.
 
 from __future__ import annotations
 
+import random
 import sys
 from pathlib import Path
 
@@ -61,3 +62,17 @@ if __name__ == "__main__":  # regenerate
         _sibling(before, ".after.py").write_bytes(result.fixed)
         _sibling(before, ".findings.txt").write_text(_findings(result))
         sys.stdout.write(f"wrote {before.name}\n")
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("before", BEFORE, ids=lambda p: p.name.split(".")[0])
+def test_any_subset_of_fixes_parses_and_leaves_the_rest(before: Path, seed: int) -> None:
+    """Interactive review accepts some fixes: the output parses, the others stay pending."""
+    source = before.read_bytes()
+    fixable = [f.key for f in analyze(source, Settings()).findings if f.fixable]
+    chosen = set(random.Random(seed).sample(fixable, k=len(fixable) // 2 + seed % 2))
+    result = analyze(source, Settings(), accept=lambda f: f.key in chosen)
+    assert set(result.applied) == chosen
+    cst.parse_module(result.fixed)
+    pending = [f for f in analyze(result.fixed, Settings()).findings if f.fixable]
+    assert len(pending) == len(fixable) - len(chosen)
