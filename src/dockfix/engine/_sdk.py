@@ -37,6 +37,7 @@ VOLUMES = "volumes"  # client.volumes
 CONTAINER_LIST = "container-list"
 VOLUME_LIST = "volume-list"
 WHALES_SUB = "whales-sub"  # whales docker.container
+AUTO_REMOVED = "auto-removed-container"  # run(..., remove=True): the daemon removes it on exit
 
 _CONSTRUCTORS: dict[str, Kind] = {
     "docker.from_env": (DOCKER_PY, CLIENT),
@@ -209,7 +210,10 @@ class Receivers:
             return None
         method = func.attr.value
         if method == "run" and base in _DETACHED_RUN:
-            return (base[0], CONTAINER) if _detached(node) else None
+            if not _keyword_true(node, "detach"):
+                return None
+            auto = _keyword_true(node, "remove") or _keyword_true(node, "auto_remove")
+            return (base[0], AUTO_REMOVED if auto else CONTAINER)
         return _METHODS.get((base, method))
 
     @staticmethod
@@ -232,6 +236,8 @@ class Receivers:
             return (WHALES, WHALES_CLI), (method,)
         if kind == (WHALES, WHALES_SUB) and isinstance(owner, cst.Attribute):
             return (WHALES, WHALES_CLI), (owner.attr.value, method)
+        if kind[1] == AUTO_REMOVED:
+            return (kind[0], AUTO_REMOVED), (method,)
         if kind[1] in _RECEIVERS:
             return kind, (method,)
         return None
@@ -280,8 +286,8 @@ def _same(kinds: list[Optional[Kind]]) -> Optional[Kind]:
     return kinds[0] if all(k == kinds[0] for k in kinds) else None
 
 
-def _detached(node: cst.Call) -> bool:
+def _keyword_true(node: cst.Call, name: str) -> bool:
     for arg in node.args:
-        if arg.keyword is not None and arg.keyword.value == "detach":
+        if arg.keyword is not None and arg.keyword.value == name:
             return isinstance(arg.value, cst.Name) and arg.value.value == "True"
     return False

@@ -7,8 +7,8 @@ from typing import Callable, Optional, Union
 
 import libcst as cst
 
-from dockfix.engine._sdk import Binding, Receivers
-from dockfix.rules._sdk import EXPRESSION, LAMBDA, REFERENCE, STATEMENT, SdkArg, SdkCall
+from dockfix.engine._sdk import AUTO_REMOVED, Binding, Receivers
+from dockfix.rules._sdk import CONTAINER, EXPRESSION, LAMBDA, REFERENCE, STATEMENT, SdkArg, SdkCall
 
 Statement = Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]
 
@@ -138,6 +138,9 @@ def sdk_call(
     if found is None:
         return None
     (library, receiver), path = found
+    auto_removed = receiver == AUTO_REMOVED
+    if auto_removed:
+        receiver = CONTAINER
     positional: list[SdkArg] = []
     keywords: dict[str, SdkArg] = {}
     star_args = star_kwargs = False
@@ -164,6 +167,7 @@ def sdk_call(
         awaited=awaited,
         repeatable=repeatable,
         receiver_text=receivers.code_for(base_of(func, len(path))),
+        auto_removed=auto_removed,
     )
 
 

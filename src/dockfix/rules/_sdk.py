@@ -74,6 +74,7 @@ class SdkCall:
     awaited: bool = False
     repeatable: bool = True
     receiver_text: str = ""
+    auto_removed: bool = False  # started with `remove=True`: the daemon removes it on exit
 
     @property
     def method(self) -> str:

@@ -83,7 +83,10 @@ class SdkForceRemoveContainer(SdkRule):
     the exceptions stay the same. python-on-whales runs the CLI, where `rm -f` of a
     missing container succeeds (v20.10+) but `stop` raises `NoSuchContainer`: a teardown
     that removed containers already gone now raises. A container removed between the stop
-    and the removal makes the removal raise `NotFound`.
+    and the removal makes the removal raise `NotFound`. A container started with
+    `remove=True` (auto-remove) is reported, not fixed: the daemon removes it as soon as it
+    stops, and the removal then raises (`APIError` 409 or `NotFound`, checked on Docker
+    20.10); such a container is only recognised where its `run(...)` is visible.
     Not fixed, reported with the reason: `force` passed positionally or from a variable,
     `**kwargs`, a call inside a lambda, a comprehension or a larger expression (the stop
     and the removal cannot become two statements), a receiver or argument computed by a
@@ -116,6 +119,13 @@ class SdkForceRemoveContainer(SdkRule):
             return SdkVerdict(message, reason=f"`force` comes from `{force.text}`; it may be True")
         if len(call.positional) > operands:
             return SdkVerdict(message, reason="options are passed positionally; name them")
+        if call.auto_removed:
+            auto = (
+                "the container was started with `remove=True`: after a graceful stop the "
+                "daemon removes it, and the removal then fails (409 or NotFound); stop it "
+                "and wait for the removal by hand"
+            )
+            return SdkVerdict(message, reason=auto)
         if not call.keyword_false("link"):
             link = "`link=` removes a link, not the container; stopping it may be wrong"
             return SdkVerdict(message, reason=link)
@@ -589,6 +599,19 @@ class SdkForceRemoveContainer(SdkRule):
                 docker_executor.run_limited(c.stop, timeout=10)
                 return docker_executor.run_limited(c.remove)
         """,
+        ),
+        Invalid(
+            "auto-remove-container",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.run('img', detach=True, remove=True)
+            c.remove(force=True)
+        """,
+            None,
         ),
         Invalid(
             "link-true",

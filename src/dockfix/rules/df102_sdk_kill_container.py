@@ -490,6 +490,28 @@ class SdkKillContainer(SdkRule):
         """,
         ),
         Invalid(
+            "auto-remove-container-kill",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.run('img', detach=True, auto_remove=True)
+            c.kill()
+        """,
+            """
+            import docker
+            from dockfix.runtime import docker_executor
+
+            client = docker.from_env()
+
+
+            c = client.containers.run('img', detach=True, auto_remove=True)
+            docker_executor.run_limited(c.stop, timeout=10)
+        """,
+        ),
+        Invalid(
             "signal-variable",
             """
             import docker
