@@ -267,3 +267,28 @@ def test_whales_missing_container_now_raises(
     missing = f"dockfix-test-missing-{os.getpid()}"
     assert _output(source, tmp_path, docker_containers, [missing]) == "removed"
     assert _output(fixed, tmp_path, docker_containers, [missing]) == "NoSuchContainer"
+
+
+AUTO_REMOVED_STOP_THEN_REMOVE = """
+import os
+
+import docker
+
+container = docker.from_env().containers.get(os.environ["E2E_NAMES"])
+container.stop(timeout=5)
+try:
+    container.remove()
+    print("removed")
+except (docker.errors.NotFound, docker.errors.APIError):
+    print("raised")
+"""
+
+
+def test_auto_removed_container_is_why_df101_only_reports(
+    docker_containers: ContainerFactory, tmp_path: Path
+) -> None:
+    """Pins DF101's reason: with `--rm`, the stop removes the container, so `remove()` raises."""
+    name = docker_containers.run(extra=("--rm",))
+    code = textwrap.dedent(AUTO_REMOVED_STOP_THEN_REMOVE).encode()
+    assert _output(code, tmp_path, docker_containers, [name]) == "raised"
+    assert docker_containers.graceful(name)
