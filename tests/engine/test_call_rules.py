@@ -58,6 +58,28 @@ def test_statement_fix_needs_a_statement() -> None:
     assert "statement" in (finding.fix_reason or "")
 
 
+def test_awaited_statement_replacement() -> None:
+    src = b"async def down(c):\n    await c.remove(force=True)\n"
+    result = analyze(src, Settings(), rules=(AsyncRemove,))
+    assert result.applied
+    assert result.fixed == b"async def down(c):\n    await c.stop()\n    await c.remove()\n"
+
+
+class AsyncRemove(CallRule):
+    """Made up: ``await c.remove(force=True)`` -> two awaited statements."""
+
+    CODE = "DF998"
+    NAME = "async-remove"
+    TRIGGERS = (b"remove(",)
+    METHODS = frozenset({"remove"})
+
+    def check_call(self, site: CallSite, settings: Settings) -> Optional[Verdict]:
+        if not site.awaited or site.keyword("force") is None:
+            return None
+        stmts = (f"await {site.receiver}.stop()", f"await {site.receiver}.remove()")
+        return Verdict("force", fix=ReplaceStatements(stmts))
+
+
 def test_registry_rules_ignore_sdk_calls() -> None:
     src = b"import docker\nc = docker.from_env().containers.get('x')\nc.remove(force=True)\n"
     # only the SDK rules (DF1xx, branch sdk) report it; no command rule does

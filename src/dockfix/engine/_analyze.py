@@ -85,6 +85,8 @@ def _interesting_names(rules: Sequence[type[Rule]], settings: Settings) -> froze
 def _transform(module: cst.Module, transformer: Transformer, context: CodemodContext) -> cst.Module:
     """One metadata-backed pass of the rules; the import helpers run only after a fix."""
     tree = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+    if transformer.pending:
+        raise RuntimeError("a statement fix found no statement to replace")
     if not transformer.applied:
         return tree
     return finish_imports(tree, context)

@@ -34,6 +34,7 @@ class Resolver:
     code_for: Callable[[cst.CSTNode], str]
     binding: Callable[[cst.Name], Optional[cst.BaseExpression]]  # the single bound value
     qualified: Callable[[cst.CSTNode], frozenset[str]]
+    uses: Callable[[cst.Name], int]  # how many times the name is read in its scope
 
 
 def extract(
@@ -161,7 +162,9 @@ def _argv(
             found = _argv(bound, index, api, resolver)
             if found is not None:
                 plain = tuple(Token(t.value, t.text, t.starred) for t in found[0])
-                return plain, "variable", None, found[3]
+                # read only here: the argv is exactly the literal (a route keeps the name)
+                shape = "variable-once" if resolver.uses(value) == 1 else "variable"
+                return plain, shape, None, found[3]
     return None
 
 

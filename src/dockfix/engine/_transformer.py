@@ -74,8 +74,8 @@ class Transformer(ContextAwareTransformer):
         self._bindings: dict[int, cst.BaseExpression] = {}
         self._statement_calls: set[int] = set()
         self._statement_lines: list[tuple[int, int]] = []
-        self._pending: dict[int, list[cst.BaseSmallStatement]] = {}
-        self._resolver = Resolver(self._code_for, self._binding, self._qualified)
+        self.pending: dict[int, list[cst.BaseSmallStatement]] = {}  # emptied by the pass
+        self._resolver = Resolver(self._code_for, self._binding, self._qualified, self._uses)
         self._sdk = SdkMatcher(self)  # Docker SDK rules (DF1xx)
 
     # -- what extraction needs -------------------------------------------------------
@@ -95,6 +95,10 @@ class Transformer(ContextAwareTransformer):
             return None
         target = getattr(assignments[0], "node", None)
         return self._bindings.get(id(target)) if target is not None else None
+
+    def _uses(self, name: cst.Name) -> int:
+        scope = self.get_metadata(ScopeProvider, name, None)
+        return len(scope.accesses[name.value]) if scope is not None else 0
 
     # -- traversal -------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -140,7 +144,10 @@ class Transformer(ContextAwareTransformer):
             return sdk_lines
         if len(updated_node.body) != 1 or not isinstance(updated_node.body[0], cst.Expr):
             return updated_node
-        statements = self._pending.pop(id(updated_node.body[0].value), None)
+        value = updated_node.body[0].value
+        if isinstance(value, cst.Await):  # the replacement statements carry their own await
+            value = value.expression
+        statements = self.pending.pop(id(value), None)
         if statements is None:
             return updated_node
         lines = [cst.SimpleStatementLine(body=[s]) for s in statements]
@@ -246,7 +253,7 @@ class Transformer(ContextAwareTransformer):
             for module, obj in fix.imports:
                 AddImportsVisitor.add_needed_import(self.context, module, obj)
             if isinstance(fix, ReplaceStatements):
-                self._pending[id(updated)] = build_statements(updated, fix, self.target)
+                self.pending[id(updated)] = build_statements(updated, fix, self.target)
                 return updated
             return build_call(updated, fix, self.target, "subprocess.PIPE")
         assert call is not None
@@ -255,7 +262,7 @@ class Transformer(ContextAwareTransformer):
             AddImportsVisitor.add_needed_import(self.context, target.module, target.obj)
         self._schedule_removal(original, call)
         if isinstance(fix, RunnerCalls):
-            self._pending[id(updated)] = build_statements(updated, fix, target)
+            self.pending[id(updated)] = build_statements(updated, fix, target)
             return updated
         pipe = "subprocess.PIPE"
         if isinstance(fix, CallExecutor) and fix.needs_pipe:

@@ -47,7 +47,8 @@ class DockerCall:
     api: str
     program_kind: str
     command: Optional[DockerCommand]  # None for shell strings that could not be split
-    # "list", "tuple", "split", "shlex-split", "exec-args", "variable", "shell" (a string
+    # "list", "tuple", "split", "shlex-split", "exec-args", "variable" (a name bound once to
+    # a list), "variable-once" (that name read only by this call), "shell" (a string
     # for a shell) or "shell-plain" (with shell=True but no shell syntax: same as its words)
     argv_shape: str
     keywords: Mapping[str, Keyword] = field(default_factory=dict)
@@ -148,7 +149,11 @@ class ReplaceWith:
 
 @dataclass(frozen=True)
 class ReplaceStatements:
-    """Replace the statement the call makes (its result must be unused) by these statements."""
+    """Replace the statement the call makes (its result must be unused) by these statements.
+
+    For an awaited call (``await c.delete(force=True)``) the whole ``await`` statement is
+    replaced: write the ``await`` into the new statements.
+    """
 
     statements: tuple[str, ...]
     imports: tuple[tuple[str, Optional[str]], ...] = ()

@@ -15,7 +15,6 @@ from dockfix.rules._base import (
     Reroute,
     RerouteArgv,
     RunnerCalls,
-    Verdict,
 )
 
 RUNTIME_DEFAULT_STOP_TIMEOUT = 10
@@ -90,7 +89,7 @@ def why_not_fixable(call: DockerCall) -> Optional[str]:
         )
     if call.argv_shape == "shell":
         return "a shell command string cannot be rewritten mechanically"
-    if call.argv_shape == "variable":
+    if call.argv_shape in ("variable", "variable-once"):
         return "the argv is built elsewhere (a variable); rewrite where it is built"
     if call.api == "subprocess.Popen":
         return "subprocess.Popen returns a process object; no executor method can replace it"
@@ -229,10 +228,6 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
 def executor_method(call: DockerCall) -> str:
     """The executor's mirror of the call's API (``os.system`` statements become ``run``)."""
     return "run" if call.api == "os.system" else call.short_api
-
-
-def verdict(message: str, fix: Optional[Fix], reason: Optional[str]) -> Verdict:
-    return Verdict(message=message, fix=fix, reason=reason)
 
 
 def dangerous_code(cmd: Optional[DockerCommand]) -> Optional[str]:

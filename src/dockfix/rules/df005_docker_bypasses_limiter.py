@@ -47,7 +47,8 @@ class DockerBypassesLimiter(Rule):
     argv list (`shell=True` dropped); if docker is missing, that raises `FileNotFoundError`
     where the shell returned 127. An `os.system("docker ...")` statement without shell
     syntax becomes `run([...])`. Not fixed: shell strings with shell syntax, `os.system`
-    whose result (a wait status) is used, `os.popen`, argv built in a variable, a
+    whose result (a wait status) is used, `os.popen`, an argv variable also changed or
+    read elsewhere (an argv variable read only by the call is routed as is), a
     subcommand from a variable, a `+`-joined or starred part in a removal or kill (it may
     hold a force flag), a program name dockfix cannot resolve.
     """
@@ -556,12 +557,33 @@ class DockerBypassesLimiter(Rule):
             # another tool); check it and route it by hand
         ),
         Invalid(
-            "argv-variable",
+            "argv-variable-read-once",
+            """
+            import subprocess
+
+
+            def up(image):
+                cmd = ["docker", "run", "-d", image]
+                subprocess.run(cmd, check=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            def up(image):
+                cmd = ["docker", "run", "-d", image]
+                docker_executor.run(cmd, check=True)
+            """,
+        ),
+        Invalid(
+            "argv-variable-extended",
             """
             import subprocess
 
 
             cmd = ["docker", "ps"]
+            if all_:
+                cmd.append("-a")
             subprocess.run(cmd)
             """,
             None,
