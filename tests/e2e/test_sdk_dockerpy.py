@@ -2,13 +2,13 @@
 rewritten by the engine, the rewritten code runs, and the containers' SIGTERM trap proves
 they were stopped gracefully; nothing labelled is left behind.
 
-The rewritten code imports ``dockfix.runtime``; where the runtime is not installed yet,
-a stand-in executor with the same ``run_limited`` contract is put on the path.
+The rewritten code imports ``dockfix.runtime`` and runs every SDK step under its limits;
+its audit log shows them.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -22,27 +22,6 @@ from dockfix.engine import Settings, analyze
 from tests.conftest import ContainerFactory
 
 pytestmark = pytest.mark.docker
-
-STAND_IN = """
-import inspect
-
-
-class _Aio:
-    async def run_limited(self, fn, *args, **kwargs):
-        if inspect.iscoroutinefunction(fn):
-            return await fn(*args, **kwargs)
-        return fn(*args, **kwargs)
-
-
-class _Executor:
-    aio = _Aio()
-
-    def run_limited(self, fn, *args, **kwargs):
-        return fn(*args, **kwargs)
-
-
-docker_executor = _Executor()
-"""
 
 FORCE_REMOVE = """
 import os
@@ -109,10 +88,7 @@ asyncio.run(main())
 
 
 def _settings(tmp_path: Path) -> Settings:
-    if importlib.util.find_spec("dockfix.runtime") is not None:
-        return Settings(stop_timeout=5)
-    (tmp_path / "sdk_stand_in.py").write_text(STAND_IN)
-    return Settings(stop_timeout=5, executor="sdk_stand_in:docker_executor")
+    return Settings(stop_timeout=5)
 
 
 def _rewrite(snippet: str, tmp_path: Path, codes: set[str]) -> bytes:
@@ -134,10 +110,18 @@ def _run(code: bytes, tmp_path: Path, factory: ContainerFactory, names: list[str
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")])
     env["E2E_LABEL"] = factory.label
     env["E2E_NAMES"] = " ".join(names)
+    env["DOCKFIX_AUDIT_LOG"] = str(tmp_path / "audit.jsonl")
     proc = subprocess.run(
         [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=90
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def _limited_calls(tmp_path: Path) -> list[str]:
+    """The callables the runtime ran under its limits (its audit log), in order."""
+    audit = tmp_path / "audit.jsonl"
+    records = [json.loads(line) for line in audit.read_text().splitlines()]
+    return [r["argv"][0] for r in records if r["op"] == "callable"]
 
 
 def test_original_force_removal_kills(docker_containers: ContainerFactory, tmp_path: Path) -> None:
@@ -157,6 +141,9 @@ def test_rewritten_force_removal_stops_gracefully(
     _run(fixed, tmp_path, docker_containers, names)
     assert all(docker_containers.graceful(n) for n in names)
     assert docker_containers.remaining() == []
+    stop = "docker.models.containers.Container.stop"  # the runtime's audit: its limiter ran
+    remove = "docker.models.containers.Container.remove"
+    assert _limited_calls(tmp_path) == [stop, remove] * 2
 
 
 def test_rewritten_kill_stops_gracefully(
