@@ -16,6 +16,7 @@ import libcst as cst
 import pytest
 
 from dockfix.engine import FileResult, Settings, analyze
+from dockfix.rules._sdk import SDK_TRIGGERS
 
 SDK = Path(__file__).resolve().parents[2] / "fixtures" / "sdk"
 BEFORE = sorted(SDK.glob("*.before.py"))
@@ -76,3 +77,13 @@ def test_any_subset_of_fixes_parses_and_leaves_the_rest(before: Path, seed: int)
     cst.parse_module(result.fixed)
     pending = [f for f in analyze(result.fixed, Settings()).findings if f.fixable]
     assert len(pending) == len(fixable) - len(chosen)
+
+
+@pytest.mark.parametrize("before", BEFORE, ids=lambda p: p.name.split(".")[0])
+def test_sdk_triggers_are_exact_on_fixtures(before: Path) -> None:
+    """Without its import roots (`docker`, `python_on_whales`) no SDK finding is possible."""
+    text = before.read_text()
+    for trigger in SDK_TRIGGERS:
+        text = text.replace(trigger.decode(), "dokker")
+    findings = analyze(text.encode(), Settings(select=frozenset({"DF1"}))).findings
+    assert findings == ()
