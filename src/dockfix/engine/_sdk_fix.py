@@ -3,9 +3,11 @@
 Plugged into ``_transformer.Transformer`` by three calls (``collect`` on the module,
 ``leave_call`` on every call, ``leave_statement`` on every simple statement line).
 A fix of one step replaces the call in place; two steps (stop, then remove) replace
-the statement. Where the call is a statement, each step goes through the executor's
-limiter: ``executor.run_limited(receiver.method, ...)`` (``await executor.aio.run_limited``
-for aiodocker), unless a ``runner`` is configured.
+the statement, the last step keeping the call's place (``return``, ``x = ``). Where the
+call is the value of a statement, each step goes through the executor's limiter:
+``executor.run_limited(receiver.method, ...)`` (``await executor.aio.run_limited`` for
+aiodocker), unless a ``runner`` is configured. A method passed as a callable
+(``run_in_executor``, ``functools.partial``) becomes ``functools.partial(safe, ...)``.
 """
 
 from __future__ import annotations
