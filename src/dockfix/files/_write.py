@@ -76,9 +76,9 @@ def write_atomic(path: str, data: bytes, snapshot: Snapshot) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
-            if hasattr(os, "geteuid") and os.geteuid() == 0:
+            if hasattr(os, "geteuid") and os.geteuid() == 0:  # before fchmod: chown drops setuid
                 os.fchown(handle.fileno(), info.st_uid, info.st_gid)
+            os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
             os.fsync(handle.fileno())
         if not _unchanged(target, snapshot):
             raise WriteError("changed on disk since it was read: not written (run again)")
