@@ -5,7 +5,9 @@ is atomic), is flushed and fsynced, gets the target's mode (and owner, as root),
 then replaces the target. A symlink is written through to its target and stays a
 link. Just before the replace, the target is compared with what was read: if it
 changed in between (an editor saved it, another tool rewrote it), nothing is written.
-A failure at any step removes the temporary file and raises :class:`WriteError`.
+A failure at any step removes the temporary file and raises :class:`WriteError`. A temporary
+file left by a killed run (its name holds the writer's pid) is removed by the next write of
+the same file.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass
+
+TEMP_SUFFIX = ".dockfix-tmp"
 
 
 class WriteError(Exception):
@@ -68,8 +72,10 @@ def write_atomic(path: str, data: bytes, snapshot: Snapshot) -> None:
     if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise WriteError("cannot write: the file is read-only")
     folder, name = os.path.split(target)
+    remove_stale_temps(folder, name)
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".dockfix-tmp", dir=folder)
+        prefix = f".{name}.{os.getpid()}."  # the writer's pid: a later run can tell it died
+        fd, temp = tempfile.mkstemp(prefix=prefix, suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise WriteError(f"cannot write: {exc.strerror} (creating a file in {folder})") from None
     try:
@@ -93,6 +99,36 @@ def write_atomic(path: str, data: bytes, snapshot: Snapshot) -> None:
         _remove(temp)
         raise
     _fsync_folder(folder)
+
+
+def remove_stale_temps(folder: str, name: str) -> None:
+    """Remove the temporary files of ``name`` left by a dockfix that was killed mid-write.
+
+    Only files named as this module names them, and only when their writer's pid is gone.
+    """
+    if os.name != "posix":
+        return  # no cheap liveness test (os.kill(pid, 0) is not one on Windows)
+    prefix = f".{name}."
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.startswith(prefix) and entry.endswith(TEMP_SUFFIX)):
+            continue
+        pid = entry[len(prefix) : -len(TEMP_SUFFIX)].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            _remove(os.path.join(folder, entry))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def _remove(temp: str) -> None:
