@@ -184,6 +184,42 @@ def test_sigkill_at_random_moments_never_leaves_a_half_file(tmp_path: Path) -> N
     assert kills >= 1, f"the run always finished before the kill ({time.monotonic() - start:.1f}s)"
 
 
+KILLED_AT_REPLACE = """
+import os, signal, sys
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+os.replace = die  # the worst moment: the temporary file is complete, the rename not done
+from dockfix.cli import main
+sys.argv = ["dockfix", "fix", "-j", "1", "."]
+main()
+"""
+
+
+def test_temp_file_of_a_run_killed_mid_write_is_harmless_and_cleaned(tmp_path: Path) -> None:
+    """Killed between the temporary file and the rename: the original is intact, and the
+    temporary file (named with the dead writer's pid) is removed by the next run."""
+    files = _tree(tmp_path, 2, clean_every=100)
+    done = subprocess.run(  # dockfix: ignore
+        [sys.executable, "-c", KILLED_AT_REPLACE],
+        cwd=tmp_path,
+        env=env(),
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    _figures.count("faults", sigkill_at_rename=1)
+    assert done.returncode == -signal.SIGKILL
+    assert _states(tmp_path, files) == (len(files), 0)
+    left = leftovers(tmp_path)
+    assert len(left) == 1, left
+    again = run_cli("fix", ".", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert _states(tmp_path, files) == _all_fixed(files)
+    assert leftovers(tmp_path) == []
+
+
 def _wait_for_group(pgid: int, timeout: float = 20.0) -> None:
     """Orphaned workers of a killed run must end too (killpg reached them)."""
     deadline = time.monotonic() + timeout
