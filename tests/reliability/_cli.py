@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Optional
 
 from dockfix.engine import Settings, analyze
 
@@ -24,7 +24,7 @@ def cleanup_{n}(name):
 CLEAN = "import os\n\nprint(os.getcwd())  # {n}\n"
 
 
-def env(**extra: str) -> Dict[str, str]:
+def env(**extra: str) -> dict[str, str]:
     out = dict(os.environ)
     out.update({"NO_COLOR": "1", "PYTHONPATH": str(REPO), "COLUMNS": "200"})
     out.pop("DOCKFIX_AUDIT_LOG", None)
@@ -36,8 +36,8 @@ def run_cli(
     *args: str,
     cwd: Path,
     timeout: float = 120,
-    extra_env: Optional[Dict[str, str]] = None,
-    prefix: Optional[List[str]] = None,
+    extra_env: Optional[dict[str, str]] = None,
+    prefix: Optional[list[str]] = None,
 ) -> subprocess.CompletedProcess[str]:
     """``python -m dockfix ARGS`` in ``cwd``; never the shell."""
     argv = [*(prefix or []), sys.executable, "-m", "dockfix", *args]
@@ -59,12 +59,12 @@ def fixed_bytes(data: bytes) -> bytes:
     return result.fixed
 
 
-def leftovers(folder: Path) -> List[str]:
+def leftovers(folder: Path) -> list[str]:
     """Temporary files of the writer anywhere under ``folder``."""
     return sorted(str(p) for p in folder.rglob("*") if "dockfix-tmp" in p.name)
 
 
-def snapshot(folder: Path) -> Dict[str, bytes]:
+def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))

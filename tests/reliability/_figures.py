@@ -10,9 +10,8 @@ import atexit
 import json
 import os
 from collections import Counter, defaultdict
-from typing import DefaultDict
 
-_COUNTS: DefaultDict[str, Counter[str]] = defaultdict(Counter)
+_COUNTS: defaultdict[str, Counter[str]] = defaultdict(Counter)
 _PATH = os.environ.get("DOCKFIX_RELIABILITY_FIGURES")
 
 

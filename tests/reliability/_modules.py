@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
+from typing import Optional
 
 from hypothesis import strategies as st
 
@@ -21,10 +21,10 @@ from dockfix.rules import ALL_RULES
 _IMPORT = re.compile(r"^(import |from )\S")
 
 
-def _split_case(code: str) -> Optional[Tuple[List[str], str]]:
+def _split_case(code: str) -> Optional[tuple[list[str], str]]:
     """The case's leading one-line imports, and its body (None when it cannot be split)."""
     lines = code.splitlines(keepends=True)
-    imports: List[str] = []
+    imports: list[str] = []
     i = 0
     while i < len(lines) and (_IMPORT.match(lines[i]) or not lines[i].strip()):
         if lines[i].strip():
@@ -38,7 +38,7 @@ def _split_case(code: str) -> Optional[Tuple[List[str], str]]:
     return imports, body
 
 
-def _cases() -> List[Tuple[str, List[str], str]]:
+def _cases() -> list[tuple[str, list[str], str]]:
     found = []
     for rule in ALL_RULES:
         for case in (*rule.VALID, *rule.INVALID):
@@ -89,8 +89,8 @@ class Layout:
     newline: str  # "\n" or "\r\n"
     indent: str  # "    ", "\t", "  "
     docstring: bool
-    header_order: Tuple[int, ...]
-    items: Tuple[Tuple[str, int, str, int], ...]  # (kind, index, wrap, spacing)
+    header_order: tuple[int, ...]
+    items: tuple[tuple[str, int, str, int], ...]  # (kind, index, wrap, spacing)
 
 
 @dataclass
@@ -102,7 +102,7 @@ class Module:
     data: bytes
     preamble_end: int
     header_end: int
-    docker_chunks: List[Tuple[int, int, str]]  # (start, end, case id)
+    docker_chunks: list[tuple[int, int, str]]  # (start, end, case id)
 
     @property
     def codec(self) -> str:
@@ -150,7 +150,7 @@ def _wrap(body: str, wrap: str, unit: str, n: int) -> str:
 
 def render(layout: Layout) -> Module:
     na = _non_ascii(layout.encoding)
-    parts: List[str] = []
+    parts: list[str] = []
     if layout.encoding == "latin-1":
         parts.append("# -*- coding: latin-1 -*-\n")
     elif layout.encoding == "utf-8-cookie":
@@ -158,7 +158,7 @@ def render(layout: Layout) -> Module:
     if layout.docstring:
         parts.append(f'"""Generated module: {na}."""\n')
     preamble = "".join(parts)
-    imports: List[str] = []
+    imports: list[str] = []
     for kind, index, _wrap_kind, _spacing in layout.items:
         if kind == "docker":
             for line in CASES[index][1]:
@@ -168,7 +168,7 @@ def render(layout: Layout) -> Module:
     header_lines = list(dict.fromkeys([*ordered, *imports]))
     header = "".join(line + "\n" for line in header_lines) + "\n"
     text = preamble + header
-    chunks: List[Tuple[int, int, str]] = []
+    chunks: list[tuple[int, int, str]] = []
     for n, (kind, index, wrap, spacing) in enumerate(layout.items):
         if kind == "filler":
             text += FILLERS[index].format(na=na)
@@ -195,8 +195,8 @@ def render(layout: Layout) -> Module:
 
 
 def _crlf(
-    text: str, chunks: List[Tuple[int, int, str]], preamble: str, header: str
-) -> Tuple[str, List[Tuple[int, int, str]], str, str]:
+    text: str, chunks: list[tuple[int, int, str]], preamble: str, header: str
+) -> tuple[str, list[tuple[int, int, str]], str, str]:
     def moved(offset: int) -> int:
         return offset + text.count("\n", 0, offset)
 

@@ -27,7 +27,6 @@ from tests.reliability._cli import (
     fixed_bytes,
     leftovers,
     run_cli,
-    snapshot,
 )
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -174,7 +173,7 @@ def test_sigkill_at_random_moments_never_leaves_a_half_file(tmp_path: Path) -> N
         _wait_for_group(proc.pid)
         originals, fixed = _states(tmp_path, files)
         assert leftovers(tmp_path) == [], f"round {round_}: temporary files left"
-        if originals == 0 or (originals, fixed) == (len(files), 0) and round_ > 4:
+        if originals == 0 or ((originals, fixed) == (len(files), 0) and round_ > 4):
             break
     final = run_cli("fix", "-j", "2", ".", cwd=tmp_path)
     assert final.returncode == 0, final.stderr
@@ -312,12 +311,13 @@ def test_mode_and_ownership_kept(tmp_path: Path) -> None:
 def test_odd_files_among_good_ones(tmp_path: Path) -> None:
     """Undeclared non-UTF-8, empty, syntax error: reported or skipped; the others fixed."""
     good = FIXABLE.format(n=1).encode()
+    rm = b'subprocess.run(["docker", "rm", "-f", c])'
     odd = {
-        "latin.py": b'import subprocess\nx = "\xe9t\xe9"\nsubprocess.run(["docker", "rm", "-f", c])\n',
+        "latin.py": b'import subprocess\nx = "\xe9t\xe9"\n' + rm + b"\n",
         "empty.py": b"",
         "only_bom.py": b"\xef\xbb\xbf",
         "only_crlf.py": b"\r\n",
-        "broken.py": b'import subprocess\ndef broken(:\n    subprocess.run(["docker", "rm", "-f", c])\n',
+        "broken.py": b"import subprocess\ndef broken(:\n    " + rm + b"\n",
         "nul.py": b'import subprocess\nsubprocess.run(["docker", "rm", "-f", c])\x00\n',
     }
     for name, data in odd.items():
@@ -355,9 +355,9 @@ def test_ten_megabyte_file(tmp_path: Path) -> None:
 def test_python_312_syntax_on_an_older_interpreter(tmp_path: Path) -> None:
     """PEP 695 syntax: libcst parses it on any interpreter; fixed, the rest untouched."""
     src = (
-        "import subprocess\n\ntype Names = list[str]\n\n\n"
-        'def f[T](x: T) -> T:\n    subprocess.run(["docker", "rm", "-f", "c"])\n    return x\n'
-    ).encode()
+        b"import subprocess\n\ntype Names = list[str]\n\n\n"
+        b'def f[T](x: T) -> T:\n    subprocess.run(["docker", "rm", "-f", "c"])\n    return x\n'
+    )
     path = tmp_path / "modern.py"
     path.write_bytes(src)
     done = run_cli("fix", "modern.py", cwd=tmp_path)

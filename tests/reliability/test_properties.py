@@ -17,7 +17,6 @@ import difflib
 import os
 import random
 import re
-from typing import List, Tuple
 
 import libcst as cst
 from hypothesis import HealthCheck, assume, given, settings
@@ -39,7 +38,7 @@ SETTINGS = [
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
 
 
-def _line_starts(text: str) -> List[int]:
+def _line_starts(text: str) -> list[int]:
     starts = [0]
     for match in _LINE.finditer(text):
         if match.end() > match.start():
@@ -47,22 +46,20 @@ def _line_starts(text: str) -> List[int]:
     return starts
 
 
-def _offset(starts: List[int], line: int, column: int) -> int:
+def _offset(starts: list[int], line: int, column: int) -> int:
     return starts[line - 1] + column - 1
 
 
-def _spans(module: Module, findings: List[Finding]) -> List[Tuple[int, int]]:
+def _spans(module: Module, findings: list[Finding]) -> list[tuple[int, int]]:
     """The source spans a fix may rewrite: each applied call, and the lines it relates to."""
     starts = _line_starts(module.text)
     spans = []
     for f in findings:
-        spans.append(
-            (_offset(starts, f.line, f.column), _offset(starts, f.end_line, f.end_column))
-        )
+        spans.append((_offset(starts, f.line, f.column), _offset(starts, f.end_line, f.end_column)))
         for line, _col in f.related:
             end = module.text.find("\n", starts[line - 1])
             spans.append((starts[line - 1], len(module.text) if end < 0 else end + 1))
-    merged: List[Tuple[int, int]] = []
+    merged: list[tuple[int, int]] = []
     for a, b in sorted(spans):
         if merged and a <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
@@ -82,7 +79,7 @@ def _import_only_change(before: str, after: str) -> bool:
     return True
 
 
-def _check_bytes_outside_spans(module: Module, out: str, spans: List[Tuple[int, int]]) -> None:
+def _check_bytes_outside_spans(module: Module, out: str, spans: list[tuple[int, int]]) -> None:
     text = module.text
     assert out.startswith(text[: module.preamble_end]), "preamble changed"
     body_spans = [(max(a, module.header_end), b) for a, b in spans if b > module.header_end]
@@ -157,7 +154,7 @@ def test_fix_never_damages_a_module(layout: Layout, which: int, seed: int) -> No
         assert analyze(final, config).fixed == final
 
 
-def _example() -> Tuple[Module, bytes, List[Finding]]:
+def _example() -> tuple[Module, bytes, list[Finding]]:
     from tests.reliability._modules import CASES, FILLERS
 
     rm = next(i for i, c in enumerate(CASES) if c[0] == "DF001-tuple-argv")

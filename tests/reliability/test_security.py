@@ -114,7 +114,8 @@ def test_runtime_source_never_asks_for_a_shell() -> None:
         tree = ast.parse(path.read_text(), str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.keyword) and node.arg == "shell":
-                assert isinstance(node.value, ast.Constant) and node.value.value is False, path
+                assert isinstance(node.value, ast.Constant), path
+                assert node.value.value is False, path
             if isinstance(node, ast.Attribute) and node.attr in ("system", "popen", "spawnlp"):
                 raise AssertionError(f"{path}:{node.lineno}: os.{node.attr}")
             if isinstance(node, ast.Attribute) and node.attr == "create_subprocess_shell":
@@ -142,7 +143,9 @@ def test_check_and_fix_never_import_the_configured_target(tmp_path: Path, settin
     (lib / "evil_target.py").write_text(TARGET)
     (tree / "evil_target.py").write_text(TARGET)  # cwd is on sys.path under `python -m`
     (tree / "pyproject.toml").write_text(f"[tool.dockfix]\n{setting}\n")
-    (tree / "m.py").write_bytes(b'import subprocess\n\nsubprocess.run(["docker", "rm", "-f", "c"])\n')
+    (tree / "m.py").write_bytes(
+        b'import subprocess\n\nsubprocess.run(["docker", "rm", "-f", "c"])\n'
+    )
     marker = tmp_path / "marker"
     extra = {"DFX_MARKER": str(marker), "PYTHONPATH": f"{lib}{os.pathsep}{REPO}"}
     for args in (["check", "."], ["check", "--format", "sarif", "."], ["fix", "--diff", "."]):
