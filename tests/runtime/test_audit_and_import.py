@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -131,7 +132,9 @@ def test_import_is_light_and_fast(tmp_path: Path) -> None:
         ).stdout.split(" ")
         runs.append((float(out[0]), float(out[1]), out[2].strip()))
     assert all(heavy == "" for _, _, heavy in runs), runs
-    # The first run compiles. CPU time is the firm bound; wall time is loose because the test
-    # machines are shared (a loaded 2-core box stretches it).
+    # The first run compiles. CPU time is the firm bound. Wall time is checked against the same
+    # 30 ms only on a machine that is not overloaded (a shared 2-core box at load 10 stretches
+    # every import several times over).
     assert min(cpu for _, cpu, _ in runs[1:]) < 0.030, runs
-    assert min(wall for wall, _, _ in runs[1:]) < 0.060, runs
+    if hasattr(os, "getloadavg") and os.getloadavg()[0] < (os.cpu_count() or 1):
+        assert min(wall for wall, _, _ in runs[1:]) < 0.030, runs

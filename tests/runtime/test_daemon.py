@@ -41,7 +41,7 @@ NO_NET = ("--network", "none")
 def start_many(factory: ContainerFactory, count: int) -> list[str]:
     with ThreadPoolExecutor(4) as pool:
         names = list(pool.map(lambda _: factory.run(extra=NO_NET), range(count)))
-    time.sleep(0.6)  # let each shell install its SIGTERM trap
+    time.sleep(1.0)  # let each shell install its SIGTERM trap (generous: shared, loaded host)
     return names
 
 

@@ -310,3 +310,60 @@ def test_a_program_that_cannot_start_releases_its_slot(tmp_path: Path) -> None:
     slot = ex.limiter.try_acquire()
     assert slot is not None
     slot.release()
+
+
+def test_docker_calls_inside_run_limited_reuse_its_slot(
+    tmp_path: Path, fake: tuple[str, Path]
+) -> None:
+    # With one slot, a docker call made by code that run_limited is running would wait for ever
+    # for a second slot; it reuses the caller's instead (slot_timeout turns a hang into an error).
+    docker, trace = fake
+    ex = make(tmp_path, docker, max_concurrent=1, slot_timeout=5)
+
+    def helper() -> int:
+        return ex.call([docker, "ps"]) + ex.call([docker, "ps"])
+
+    assert ex.run_limited(helper) == 0
+
+    async def main() -> list[int]:
+        async def async_helper() -> int:
+            return await ex.aio.call([docker, "ps"])
+
+        nested = await ex.aio.run_limited(async_helper)
+        in_thread = await ex.aio.run_limited(helper)
+        both = await asyncio.gather(ex.aio.call([docker, "ps"]), ex.aio.call([docker, "ps"]))
+        return [nested, in_thread, *both]
+
+    assert asyncio.run(main()) == [0, 0, 0, 0]
+    assert trace_peak(trace) == 1
+    records = audit_records(tmp_path / "audit.jsonl")
+    expected = "ps ps callable | ps callable | ps ps callable | ps ps".replace("| ", "").split()
+    assert [r["op"] for r in records] == expected
+    assert {r["slot"] for r in records} == {0}
+    slot = ex.limiter.try_acquire()
+    assert slot is not None
+    slot.release()
+
+
+NO_FCNTL = """
+import sys
+sys.modules["fcntl"] = None  # a platform without POSIX locks
+import dockfix.runtime
+from dockfix.runtime import DockerExecutor, _locks
+ex = DockerExecutor(lock_dir=sys.argv[1], max_concurrent=1)
+slot = ex.limiter.acquire()
+assert ex.limiter.try_acquire() is None  # the in-process limit still holds
+slot.release()
+print(_locks.CROSS_PROCESS)
+"""
+
+
+def test_import_and_in_process_limits_without_fcntl(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", NO_FCNTL, str(tmp_path / "locks")],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == "False"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -73,6 +74,7 @@ def test_persistent_transient_error_gives_up_within_bounds(tmp_path: Path) -> No
     assert result.returncode == 1
 
 
+@pytest.mark.skipif(shutil.which("docker") is None, reason="needs the docker CLI (no daemon)")
 def test_unreachable_daemon_fails_fast_with_a_clear_error(tmp_path: Path) -> None:
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "DOCKER_HOST": "unix:///nonexistent.sock"}
     ex = make(tmp_path, "docker", retries=3)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from ._argv import is_unavailable
 from ._executor import DockerExecutor, callable_name
-from ._limiter import Slot
+from ._limiter import Slot, held_slot, holding
 from ._plan import Call, Outcome, noop, plan_stop, plan_stop_and_remove, plan_volume_rm
 
 if TYPE_CHECKING:
@@ -38,6 +38,9 @@ class AsyncDockerExecutor:
         self.executor = executor
         self._pool: ThreadPoolExecutor | None = None
         self._watchers: set[asyncio.Task[None]] = set()
+        # Tasks awaiting a coroutine inside run_limited, with their slot: a docker call they make
+        # reuses it (the thread-local mark of the sync executor, for tasks).
+        self._task_slots: dict[asyncio.Task[Any], list[int]] = {}
 
     def _threads(self) -> ThreadPoolExecutor:
         if self._pool is None:
@@ -49,10 +52,15 @@ class AsyncDockerExecutor:
         """A slot (after the start spacing) and the seconds waited; never blocks the loop."""
         settings, limiter = self.executor.settings, self.executor.limiter
         started = time.monotonic()
+        # Called from code that already holds a slot (run_limited): use it, still spaced.
+        nested = held_slot(limiter)
+        task = asyncio.current_task()
+        if task is not None and self._task_slots.get(task):
+            nested = Slot(self._task_slots[task][-1])
         deadline = None if settings.slot_timeout is None else started + settings.slot_timeout
         delay = _POLL_MIN
         while True:
-            slot = limiter.try_acquire()
+            slot = nested or limiter.try_acquire()
             if slot is not None:
                 break
             if deadline is not None and time.monotonic() >= deadline:
@@ -215,12 +223,19 @@ class AsyncDockerExecutor:
         name = callable_name(fn)
         if inspect.iscoroutinefunction(fn):
             error: str | None = None
+            task = asyncio.current_task()
+            assert task is not None
+            self._task_slots.setdefault(task, []).append(slot.number)
             try:
                 return await fn(*args, **kwargs)
             except BaseException as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 raise
             finally:
+                stack = self._task_slots[task]
+                stack.pop()
+                if not stack:
+                    del self._task_slots[task]
                 slot.release()
                 ex.audit.record(
                     op="callable", argv=[name], ts=ts, wait=wait,
@@ -231,7 +246,8 @@ class AsyncDockerExecutor:
         def in_thread() -> Any:
             error: str | None = None
             try:
-                return fn(*args, **kwargs)
+                with holding(ex.limiter, slot):
+                    return fn(*args, **kwargs)
             except BaseException as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 raise

@@ -57,7 +57,15 @@ class AuditLog:
         slot: int | None,
         error: str | None,
         refused: bool = False,
-    ) -> dict[str, Any]:
+    ) -> dict[str, Any] | None:
+        """Log one record; the record, or None when no logger level or file wanted it."""
+        failed = refused or error is not None or returncode not in (0, None)
+        level = 30 if failed else 20  # logging.WARNING, logging.INFO
+        logger = get_logger()
+        to_logger = logger.isEnabledFor(level)
+        to_file = self.path is not None and not self._broken
+        if not (to_logger or to_file):
+            return None
         rec: dict[str, Any] = {
             "v": 1,
             "ts": round(ts, 6),
@@ -73,10 +81,7 @@ class AuditLog:
             "error": error,
             "refused": refused,
         }
-        failed = refused or error is not None or returncode not in (0, None)
-        level = 30 if failed else 20  # logging.WARNING, logging.INFO
-        logger = get_logger()
-        if logger.isEnabledFor(level):
+        if to_logger:
             what = "refused" if refused else f"rc={returncode}"
             logger.log(
                 level,
@@ -89,7 +94,7 @@ class AuditLog:
                 f": {error}" if error else "",
                 extra={"dockfix_audit": rec},
             )
-        if self.path is not None and not self._broken:
+        if to_file:
             self._write(rec)
         return rec
 

@@ -11,7 +11,7 @@ from . import _argv
 from ._audit import AuditLog
 from ._config import Settings
 from ._errors import DockerCommandError, DockerUnavailableError, ForceRefusedError
-from ._limiter import Limiter, Slot
+from ._limiter import Limiter, Slot, held_slot, holding
 from ._plan import Call, Outcome, noop, plan_stop, plan_stop_and_remove, plan_volume_rm
 
 TYPE_CHECKING = False  # typing is not imported at run time (import cost)
@@ -204,7 +204,8 @@ class DockerExecutor:
         ts, t0 = time.time(), time.monotonic()
         error: str | None = None
         try:
-            return fn(*args, **kwargs)
+            with holding(self.limiter, slot):
+                return fn(*args, **kwargs)
         except BaseException as exc:
             error = f"{type(exc).__name__}: {exc}"
             raise
@@ -223,7 +224,7 @@ class DockerExecutor:
         settings, _limiter, audit = self._resolve()
         if kwargs.get("shell"):
             raise ValueError("dockfix.runtime runs argv lists only: shell=True is not supported")
-        if isinstance(args, (str, bytes, os.PathLike)):
+        if isinstance(args, (str, bytes)) or hasattr(args, "__fspath__"):
             raise TypeError(
                 "pass the docker command as an argv list (e.g. ['docker', 'ps']), not a string"
             )
@@ -249,7 +250,8 @@ class DockerExecutor:
 
     def _acquire_sync(self) -> Slot:
         settings, limiter, _audit = self._resolve()
-        slot = limiter.acquire(settings.slot_timeout)
+        # Called from code that already holds a slot (run_limited): use it, still spaced.
+        slot = held_slot(limiter) or limiter.acquire(settings.slot_timeout)
         try:
             delay = limiter.reserve_start()
             if delay:

@@ -9,12 +9,17 @@ reservation in ``interval.lock``: under its lock, read the last reserved start, 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
 
 from . import _locks
 from ._errors import SlotTimeoutError
+
+TYPE_CHECKING = False  # typing is not imported at run time (import cost)
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _POLL_MIN = 0.001
 _POLL_MAX = 0.01
@@ -38,11 +43,16 @@ if hasattr(os, "register_at_fork"):
 
 
 class Slot:
-    """One held execution slot; ``release()`` is idempotent and safe from any thread."""
+    """One held execution slot; ``release()`` is idempotent and safe from any thread.
+
+    A *nested* slot (no fd, no semaphore) stands for the slot its caller already holds.
+    """
 
     __slots__ = ("_fd", "_lock", "_released", "_semaphore", "number")
 
-    def __init__(self, number: int, fd: int, semaphore: threading.BoundedSemaphore) -> None:
+    def __init__(
+        self, number: int, fd: int = -1, semaphore: threading.BoundedSemaphore | None = None
+    ) -> None:
         self.number = number
         self._fd = fd
         self._semaphore = semaphore
@@ -54,11 +64,43 @@ class Slot:
             if self._released:
                 return
             self._released = True
+        if self._semaphore is None:
+            return
         try:
             _locks.unlock(self._fd)
         finally:
             os.close(self._fd)
             self._semaphore.release()
+
+
+# Slots held by the running thread while it runs caller code (``run_limited``): a docker call
+# made from inside that code uses the same slot instead of waiting for a second one, which
+# would deadlock once every slot is held by such a caller.
+_held = threading.local()
+
+
+def _held_slots() -> dict[tuple[str, int], list[int]]:
+    slots: dict[tuple[str, int], list[int]] | None = getattr(_held, "slots", None)
+    if slots is None:
+        slots = _held.slots = {}
+    return slots
+
+
+@contextlib.contextmanager
+def holding(limiter: Limiter, slot: Slot) -> Iterator[None]:
+    """Mark ``slot`` as held by the current thread for the duration of a ``with`` block."""
+    stack = _held_slots().setdefault(limiter.key, [])
+    stack.append(slot.number)
+    try:
+        yield
+    finally:
+        stack.pop()
+
+
+def held_slot(limiter: Limiter) -> Slot | None:
+    """A nested slot when the current thread already holds one of ``limiter``, else None."""
+    stack = _held_slots().get(limiter.key)
+    return Slot(stack[-1]) if stack else None
 
 
 class Limiter:
@@ -70,7 +112,7 @@ class Limiter:
         self.min_interval = min_interval
         self._slot_paths = [os.path.join(lock_dir, f"slot-{k}.lock") for k in range(max_concurrent)]
         self._interval_path = os.path.join(lock_dir, "interval.lock")
-        self._key = (os.path.abspath(lock_dir), max_concurrent)
+        self.key = self._key = (os.path.abspath(lock_dir), max_concurrent)
         self._dir_ready = False
 
     def _semaphore(self) -> threading.BoundedSemaphore:

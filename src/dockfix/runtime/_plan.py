@@ -13,8 +13,9 @@ if TYPE_CHECKING:
 
     from ._config import Settings
 
-# Short, non-interactive commands: when the caller does not capture stderr, the executor captures
-# it (and copies it to sys.stderr afterwards) so that transient daemon errors can be retried.
+# Short commands that never attach to a container's streams: when the caller does not capture
+# their stderr, the executor reads it (and hands it back to the caller's stderr target when the
+# command is done) so that transient daemon errors can be seen and retried.
 _INTERCEPT_OPS = frozenset(
     {
         "rm", "container rm", "container remove", "stop", "container stop", "kill",
@@ -22,8 +23,7 @@ _INTERCEPT_OPS = frozenset(
         "image rm", "image remove", "ps", "container ls", "container list", "inspect",
         "container inspect", "volume inspect", "volume ls", "volume create", "network create",
         "network ls", "image inspect", "images", "version", "info", "create", "container create",
-        "start", "container start", "restart", "pause", "unpause", "wait", "container wait",
-        "rename", "tag",
+        "restart", "pause", "unpause", "wait", "container wait", "rename", "tag",
     }
 )  # fmt: skip
 _OUTPUT_KEYS = frozenset(
