@@ -6,8 +6,10 @@ import dataclasses
 import random
 from pathlib import Path
 
+import hypothesis
 import libcst as cst
 import pytest
+from hypothesis import strategies as st
 
 from dockfix.engine import Settings, analyze, prefilter
 from dockfix.rules import ALL_RULES
@@ -86,3 +88,40 @@ def test_own_code_is_clean() -> None:
         result = analyze(path.read_bytes(), settings, path=str(path), accept=_none)
         assert result.error is None, path
         assert result.findings == (), (path, result.findings)
+
+
+_TOKENS = [
+    "import subprocess\n",
+    "import os\n",
+    'subprocess.run(["docker", "rm", "-f", c])\n',
+    'subprocess.call(["docker", "kill", c])\n',
+    "os.system('docker ps')\n",
+    "def f(",
+    "):\n    ",
+    "  # dockfix: ignore\n",
+    "(",
+    ")",
+    "[",
+    "]",
+    '"docker"',
+    ", ",
+    "\r\n",
+    "\\\n",
+    "\t",
+    "'",
+    "lambda: ",
+    "x = ",
+]
+
+
+@hypothesis.settings(max_examples=60, deadline=None)
+@hypothesis.given(st.lists(st.sampled_from(_TOKENS), max_size=12), st.binary(max_size=20))
+def test_never_raises_never_damages(tokens: list[str], noise: bytes) -> None:
+    src = "".join(tokens).encode() + noise
+    result = analyze(src, Settings())
+    if result.error is not None or not result.applied:
+        assert result.fixed == src
+    else:
+        cst.parse_module(result.fixed)
+        again = analyze(result.fixed, Settings())
+        assert again.fixed == result.fixed

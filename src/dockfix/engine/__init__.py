@@ -2,6 +2,27 @@
 
 Importing this package does not import libcst: ``analyze`` is loaded on first use, and
 ``prefilter`` (a byte test built from the rules' ``TRIGGERS``) never needs it.
+
+How ``analyze(source, settings, *, path, accept)`` works:
+
+1. ``prefilter`` (bytes) and ``_prescan`` (stdlib ``ast``: is there any call whose name a
+   rule could match?) return early for most files without touching libcst.
+2. ``libcst.parse_module(bytes)``; one ``Transformer`` pass with scope, qualified-name and
+   position metadata (``_transformer``). Every call named like a subprocess/os/asyncio API
+   is resolved through imports (``QualifiedNameProvider``, so aliases work and local
+   shadowing is respected) and read into a ``DockerCall`` (``_extract``: argv shape,
+   program, keywords) whose argv is read as a docker command (``_argv``: global options,
+   subcommand, then flags). The rules are asked in ``ALL_RULES`` order; the first verdict
+   wins. Calls named in a ``CallRule``'s ``METHODS`` go to ``CallRule.check_call``.
+3. A verdict becomes a ``Finding`` unless a ``# dockfix: ignore`` comment covers it
+   (``_suppress``). Its fix is built once from the original node; if the replacement
+   would drop a comment, the finding is reported as not fixable.
+4. Accepted fixes are applied in the same pass (``_rewrite``: only the call changes; kept
+   keyword arguments are reused whole, the layout of one-argument-per-line calls is
+   kept); imports are scheduled with libcst's helpers and finished on the import block
+   only (``_imports``).
+5. The output is re-parsed; if it does not parse, the source comes back unchanged with an
+   error. Any exception becomes ``FileResult.error``: ``analyze`` never raises.
 """
 
 from __future__ import annotations

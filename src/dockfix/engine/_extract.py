@@ -11,7 +11,7 @@ from typing import Callable, Optional
 import libcst as cst
 
 from dockfix.engine._argv import Token, read_command
-from dockfix.rules._base import DOCKER_TRIGGERS, DockerCall, Keyword
+from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
 
 ARGV_APIS = frozenset(
     {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"}
@@ -34,6 +34,7 @@ class Resolver:
     code_for: Callable[[cst.CSTNode], str]
     binding: Callable[[cst.Name], Optional[cst.BaseExpression]]  # the single bound value
     qualified: Callable[[cst.CSTNode], frozenset[str]]
+    uses: Callable[[cst.Name], int]  # how many times the name is read in its scope
 
 
 def extract(
@@ -56,7 +57,7 @@ def extract(
             positional.append((index, arg))
     if api in EXEC_APIS:
         tokens = tuple(
-            _token(arg.value, resolver, ("pos", i), arg.star == "*") for i, arg in positional
+            _token(arg.value, resolver, ("path", i), arg.star == "*") for i, arg in positional
         )
         shape, shell_text = "exec-args", None
         program_node = positional[0][1].value if positional else None
@@ -72,6 +73,8 @@ def extract(
         tokens, shape, shell_text, program_node = found
     if not tokens or tokens[0].starred:
         return None
+    if shape == "shell" and _plain_shell(shell_text, api, keywords, result_used):
+        shape = "shell-plain"
     kind = _program_kind(tokens[0], program_node, resolver)
     if kind is None:
         return None
@@ -87,6 +90,23 @@ def extract(
     )
 
 
+_SHELL_SYNTAX = re.compile(r"[$`|&;<>()*?\[\]{}~!#'\"\\\n\x00]")
+
+
+def _plain_shell(
+    text: Optional[str], api: str, keywords: dict[str, Keyword], result_used: bool
+) -> bool:
+    """A shell string with no shell syntax: the same as its words as an argv. For
+    ``subprocess`` with ``shell=True``; for ``os.system`` only as a statement (its result,
+    a wait status, has no executor equivalent)."""
+    if text is None or _SHELL_SYNTAX.search(text) is not None:
+        return False
+    if api == "os.system":
+        return not result_used and not keywords
+    shell = keywords.get("shell")
+    return api in ARGV_APIS and shell is not None and shell.value is True
+
+
 def _keyword(arg: cst.Arg, resolver: Resolver) -> Keyword:
     assert arg.keyword is not None
     value = arg.value
@@ -99,14 +119,34 @@ def _keyword(arg: cst.Arg, resolver: Resolver) -> Keyword:
     return Keyword(arg.keyword.value, text)
 
 
-def _argv(value: cst.BaseExpression, index: int, api: str, resolver: Resolver) -> Optional[Argv]:
+def _argv(
+    value: cst.BaseExpression,
+    index: int,
+    api: str,
+    resolver: Resolver,
+    steps: tuple[object, ...] = (),
+) -> Optional[Argv]:
+    """The argv of a call: a list/tuple (also joined with ``+``), a string, a split, a name."""
     if isinstance(value, (cst.List, cst.Tuple)):
         tokens = tuple(
-            _token(el.value, resolver, ("elem", index, j), isinstance(el, cst.StarredElement))
+            _token(
+                el.value, resolver, ("path", index, *steps, j), isinstance(el, cst.StarredElement)
+            )
             for j, el in enumerate(value.elements)
         )
         shape = "list" if isinstance(value, cst.List) else "tuple"
         return tokens, shape, None, _first_element(value)
+    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+        left = _argv(value.left, index, api, resolver, (*steps, "left"))
+        if left is None or left[1] not in ("list", "tuple"):
+            return None
+        right = _argv(value.right, index, api, resolver, (*steps, "right"))
+        if right is not None and right[1] in ("list", "tuple"):
+            return left[0] + right[0], left[1], None, left[3]
+        rest = Token(None, resolver.code_for(value.right), True, ("path", index, *steps, "right"))
+        return (*left[0], rest), left[1], None, left[3]
+    if steps:
+        return None
     text = _string_text(value)
     if text is not None:
         words = _split(text, shell=True)
@@ -118,11 +158,13 @@ def _argv(value: cst.BaseExpression, index: int, api: str, resolver: Resolver) -
             return split, shape, None, None
     if isinstance(value, cst.Name):
         bound = resolver.binding(value)
-        if isinstance(bound, (cst.List, cst.Tuple)):
+        if isinstance(bound, (cst.List, cst.Tuple, cst.BinaryOperation)):
             found = _argv(bound, index, api, resolver)
             if found is not None:
                 plain = tuple(Token(t.value, t.text, t.starred) for t in found[0])
-                return plain, "variable", None, found[3]
+                # read only here: the argv is exactly the literal (a route keeps the name)
+                shape = "variable-once" if resolver.uses(value) == 1 else "variable"
+                return plain, shape, None, found[3]
     return None
 
 
@@ -234,3 +276,41 @@ def _which_call(node: cst.Call, resolver: Resolver) -> bool:
 
 def _is_docker_path(value: str) -> bool:
     return os.path.basename(value) in ("docker", "docker.exe")
+
+
+def call_site(
+    node: cst.Call, name: str, resolver: Resolver, result_used: bool, awaited: bool
+) -> CallSite:
+    """Any call, as a ``CallRule`` sees it."""
+    receiver: Optional[str] = None
+    receiver_names: frozenset[str] = frozenset()
+    if isinstance(node.func, cst.Attribute):
+        receiver = resolver.code_for(node.func.value)
+        receiver_names = resolver.qualified(node.func.value)
+    arguments = []
+    for arg in node.args:
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        literal, value = _literal(arg.value)
+        text = resolver.code_for(arg.value)
+        arguments.append(Argument(keyword, text, arg.star, value, literal))
+    return CallSite(
+        name=name,
+        receiver=receiver,
+        receiver_names=receiver_names,
+        qualified_names=resolver.qualified(node.func),
+        arguments=tuple(arguments),
+        text=resolver.code_for(node),
+        result_used=result_used,
+        awaited=awaited,
+    )
+
+
+def _literal(node: cst.BaseExpression) -> tuple[bool, object]:
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return True, {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.Integer):
+        return True, int(node.value, 0)
+    text = _string_text(node, allow_f=False)
+    if text is not None:
+        return True, text
+    return False, None

@@ -9,7 +9,15 @@ from typing import Optional, Union
 import libcst as cst
 
 from dockfix.engine._argv import Token
-from dockfix.rules._base import CallExecutor, Fix, Reroute, RerouteArgv, RunnerCalls
+from dockfix.rules._base import (
+    CallExecutor,
+    Fix,
+    ReplaceStatements,
+    ReplaceWith,
+    Reroute,
+    RerouteArgv,
+    RunnerCalls,
+)
 
 
 @dataclass(frozen=True)
@@ -31,16 +39,22 @@ def parse_target(spec: str) -> Target:
 
 
 def locate(call: cst.Call, ref: object) -> Optional[cst.BaseExpression]:
-    """The node a token's ``ref`` points to, in ``call`` (which may be the updated node)."""
-    if not isinstance(ref, tuple):
+    """The node a token's ``ref`` points to, in ``call`` (which may be the updated node).
+
+    A ref is ``("path", argument index, step, ...)``: a step is an attribute name
+    (``"left"``/``"right"`` of a ``+``) or an element index in a list or tuple.
+    """
+    if not isinstance(ref, tuple) or not ref or ref[0] != "path":
         return None
-    if ref[0] == "pos":
-        return call.args[ref[1]].value
-    if ref[0] == "elem":
-        container = call.args[ref[1]].value
-        if isinstance(container, (cst.List, cst.Tuple)):
-            return container.elements[ref[2]].value
-    return None
+    node: cst.CSTNode = call.args[ref[1]].value
+    for step in ref[2:]:
+        if isinstance(step, int) and isinstance(node, (cst.List, cst.Tuple)):
+            node = node.elements[step].value
+        elif isinstance(step, str):
+            node = getattr(node, step)
+        else:
+            return None
+    return node if isinstance(node, cst.BaseExpression) else None
 
 
 class _Comments(cst.CSTVisitor):
@@ -60,7 +74,7 @@ def count_comments(nodes: Sequence[cst.CSTNode]) -> int:
 
 def candidate(call: cst.Call, fix: Fix, target: Target) -> list[cst.CSTNode]:
     """What would replace ``call``: to check, before applying, that no comment is lost."""
-    if isinstance(fix, RunnerCalls):
+    if isinstance(fix, (RunnerCalls, ReplaceStatements)):
         return list(build_statements(call, fix, target))
     return [build_call(call, fix, target, "subprocess.PIPE")]
 
@@ -72,6 +86,8 @@ def build_call(call: cst.Call, fix: Fix, target: Target, pipe: str) -> cst.BaseE
         return call.with_changes(func=func)
     if isinstance(fix, RerouteArgv):
         return _reroute_argv(call, fix, target)
+    if isinstance(fix, ReplaceWith):
+        return cst.parse_expression(fix.expression).with_changes(lpar=call.lpar, rpar=call.rpar)
     assert isinstance(fix, CallExecutor)
     quote = _quote_of(call, fix.positional)
     fresh = [_positional(call, tok, quote) for tok in fix.positional]
@@ -118,7 +134,7 @@ def _reroute_argv(call: cst.Call, fix: RerouteArgv, target: Target) -> cst.BaseE
     quote = _quote_of(call, fix.argv)
     elements = [_element(_positional(call, tok, quote)) for tok in fix.argv]
     argv = cst.Arg(cst.List(elements))
-    rest = [a for a in call.args if a.keyword is not None]
+    rest = [a for a in call.args if a.keyword is not None and a.keyword.value not in fix.drop]
     if rest:
         argv = argv.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
     func = cst.parse_expression(f"{target.expression}.{fix.method}")
@@ -143,12 +159,20 @@ def _keywords(pairs: Sequence[tuple[str, str]], pipe: str) -> list[cst.Arg]:
 
 
 def build_statements(
-    call: cst.Call, fix: RunnerCalls, target: Target
+    call: cst.Call, fix: Union[RunnerCalls, ReplaceStatements], target: Target
 ) -> list[cst.BaseSmallStatement]:
-    """One ``runner([...])`` expression statement per argv."""
+    """One ``runner([...])`` expression statement per argv (or the given statements)."""
+    if isinstance(fix, ReplaceStatements):
+        out: list[cst.BaseSmallStatement] = []
+        for source in fix.statements:
+            line = cst.parse_statement(source)
+            if not isinstance(line, cst.SimpleStatementLine):
+                raise ValueError(f"not a simple statement: {source!r}")
+            out.extend(line.body)
+        return out
     quote = _quote_of(call, fix.argvs[0])
     runner = cst.parse_expression(target.expression)
-    out: list[cst.BaseSmallStatement] = []
+    out = []
     for argv in fix.argvs:
         elements = [_element(_positional(call, tok, quote)) for tok in argv]
         out.append(cst.Expr(cst.Call(func=runner, args=[cst.Arg(cst.List(elements))])))

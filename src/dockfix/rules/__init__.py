@@ -19,6 +19,13 @@ How to add a rule
    ``Verdict(message, fix=..., reason=...)``: a fix (``Reroute``, ``CallExecutor``,
    ``RunnerCalls``) or, when none is safe, the reason. The engine builds the new code,
    schedules the import, checks comments are kept and that the output parses.
+   Rules over SDK method calls (``container.remove(force=True)``) derive from ``CallRule``
+   instead: set ``METHODS`` (the called names to look at, e.g. ``{"remove", "kill"}``) and
+   implement ``check_call(site, settings)``; ``site`` is a ``CallSite`` (name, receiver
+   text and qualified names, arguments with literal values, whether the result is used
+   or awaited). Fixes are ``ReplaceWith(expression_source, imports=...)`` or, when the
+   call is a statement of its own, ``ReplaceStatements((stmt_source, ...), imports=...)``.
+   ``tests/engine/test_call_rules.py`` shows one end to end.
 4. Add the class to ``ALL_RULES`` below. Rule modules must not import libcst (the
    registry is imported by the byte prefilter, which must stay light).
 
@@ -29,9 +36,14 @@ returns a verdict wins, so the specific rules come before the catch-all DF005/DF
 from __future__ import annotations
 
 from dockfix.rules._base import (
+    Argument,
     CallExecutor,
+    CallRule,
+    CallSite,
     DockerCall,
     Invalid,
+    ReplaceStatements,
+    ReplaceWith,
     Reroute,
     RerouteArgv,
     Rule,
@@ -60,9 +72,14 @@ RULES_BY_CODE = {rule.CODE: rule for rule in ALL_RULES}
 __all__ = [
     "ALL_RULES",
     "RULES_BY_CODE",
+    "Argument",
     "CallExecutor",
+    "CallRule",
+    "CallSite",
     "DockerCall",
     "Invalid",
+    "ReplaceStatements",
+    "ReplaceWith",
     "Reroute",
     "RerouteArgv",
     "Rule",

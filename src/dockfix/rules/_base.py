@@ -18,7 +18,7 @@ DOCKER_TRIGGERS: tuple[bytes, ...] = (b"docker", b"Docker", b"DOCKER")
 
 # Keywords whose effect is kept as is when a call moves to a safe executor method.
 PASS_THROUGH = frozenset(
-    {"check", "capture_output", "text", "stdout", "stderr", "env", "cwd", "input"}
+    {"check", "capture_output", "text", "stdout", "stderr", "env", "cwd", "input", "stdin"}
     | {"encoding", "errors", "universal_newlines"}
 )
 
@@ -47,7 +47,10 @@ class DockerCall:
     api: str
     program_kind: str
     command: Optional[DockerCommand]  # None for shell strings that could not be split
-    argv_shape: str  # "list", "tuple", "split", "shlex-split", "exec-args", "shell", "variable"
+    # "list", "tuple", "split", "shlex-split", "exec-args", "variable" (a name bound once to
+    # a list), "variable-once" (that name read only by this call), "shell" (a string
+    # for a shell) or "shell-plain" (with shell=True but no shell syntax: same as its words)
+    argv_shape: str
     keywords: Mapping[str, Keyword] = field(default_factory=dict)
     star_kwargs: bool = False
     result_used: bool = True
@@ -60,6 +63,44 @@ class DockerCall:
     def keyword_true(self, name: str) -> bool:
         kw = self.keywords.get(name)
         return kw is not None and kw.literal and kw.value is True
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a call as a ``CallRule`` sees it."""
+
+    keyword: Optional[str]
+    text: str  # the value's source text
+    star: str = ""  # "", "*" or "**"
+    value: Any = None  # the value, for literal constants (True, None, 3, "x")
+    literal: bool = False
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """Any call whose function or method name is in a ``CallRule``'s ``METHODS``.
+
+    ``qualified_names`` resolves the function through imports (``docker.from_env``,
+    ``docker.models.containers.Container.remove`` only when imported that way);
+    ``receiver_names`` does the same for the object before ``.attr`` (e.g. ``docker``
+    for ``docker.kill(...)`` when ``from python_on_whales import docker``).
+    """
+
+    name: str  # the called attribute or function name: "remove" in c.remove(...)
+    receiver: Optional[str]  # source text of the object: "c", "self.client.containers"
+    receiver_names: frozenset[str]
+    qualified_names: frozenset[str]
+    arguments: tuple[Argument, ...]
+    text: str  # the whole call's source
+    result_used: bool
+    awaited: bool = False
+
+    def keyword(self, name: str) -> Optional[Argument]:
+        return next((a for a in self.arguments if a.keyword == name), None)
+
+    @property
+    def positional(self) -> tuple[Argument, ...]:
+        return tuple(a for a in self.arguments if a.keyword is None and a.star == "")
 
 
 @dataclass(frozen=True)
@@ -88,6 +129,7 @@ class RerouteArgv:
 
     method: str
     argv: tuple[Token, ...]
+    drop: tuple[str, ...] = ()  # keywords to leave out (``shell`` once the argv is a list)
 
 
 @dataclass(frozen=True)
@@ -97,7 +139,27 @@ class RunnerCalls:
     argvs: tuple[tuple[Token, ...], ...]
 
 
-Fix = Union[Reroute, RerouteArgv, CallExecutor, RunnerCalls]
+@dataclass(frozen=True)
+class ReplaceWith:
+    """Replace the call by this expression (source text); ``imports``: (module, obj or None)."""
+
+    expression: str
+    imports: tuple[tuple[str, Optional[str]], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReplaceStatements:
+    """Replace the statement the call makes (its result must be unused) by these statements.
+
+    For an awaited call (``await c.delete(force=True)``) the whole ``await`` statement is
+    replaced: write the ``await`` into the new statements.
+    """
+
+    statements: tuple[str, ...]
+    imports: tuple[tuple[str, Optional[str]], ...] = ()
+
+
+Fix = Union[Reroute, RerouteArgv, CallExecutor, RunnerCalls, ReplaceWith, ReplaceStatements]
 
 
 @dataclass(frozen=True)
@@ -167,4 +229,22 @@ class Rule:
 
     def check(self, call: DockerCall, settings: Settings) -> Optional[Verdict]:
         """The verdict for one docker call, or None when this rule does not apply."""
+        raise NotImplementedError
+
+
+class CallRule(Rule):
+    """A rule over method/function calls (the Docker SDKs), not over docker argv.
+
+    The engine calls ``check_call`` for every call whose called name is in ``METHODS``
+    (a cheap filter: ``{"remove", "kill"}``); fixes are ``ReplaceWith`` (an expression)
+    or ``ReplaceStatements`` (when the result is unused), given as source text.
+    """
+
+    METHODS: ClassVar[frozenset[str]] = frozenset()
+
+    def check(self, call: DockerCall, settings: Settings) -> Optional[Verdict]:
+        return None
+
+    def check_call(self, site: CallSite, settings: Settings) -> Optional[Verdict]:
+        """The verdict for one call, or None when this rule does not apply."""
         raise NotImplementedError

@@ -13,8 +13,8 @@ from dockfix.rules._base import (
     DockerCall,
     Fix,
     Reroute,
+    RerouteArgv,
     RunnerCalls,
-    Verdict,
 )
 
 RUNTIME_DEFAULT_STOP_TIMEOUT = 10
@@ -33,6 +33,7 @@ SUBPROCESS_RESULT = {
     "subprocess.call": ".returncode",
     "subprocess.check_call": ".returncode",
     "subprocess.check_output": ".stdout",
+    "os.system": None,  # only as a statement, with a plain command string
 }
 
 
@@ -88,10 +89,12 @@ def why_not_fixable(call: DockerCall) -> Optional[str]:
         )
     if call.argv_shape == "shell":
         return "a shell command string cannot be rewritten mechanically"
-    if call.argv_shape == "variable":
+    if call.argv_shape in ("variable", "variable-once"):
         return "the argv is built elsewhere (a variable); rewrite where it is built"
     if call.api == "subprocess.Popen":
         return "subprocess.Popen returns a process object; no executor method can replace it"
+    if call.api == "os.system" and call.argv_shape != "shell-plain":
+        return "os.system runs a shell; with shell syntax or a used result it cannot be rewritten"
     if call.api not in SUBPROCESS_RESULT:
         return f"{call.api} cannot be replaced by an executor method with the same result"
     if call.command is None or call.command.problem is not None:
@@ -123,12 +126,16 @@ def safe_method_fix(
         return _runner_fix(call, operands, runner_argvs)
     keep: list[str] = []
     for name in call.keywords:
+        if name == "timeout" and call.keywords[name].literal and call.keywords[name].value is None:
+            continue  # no process timeout: nothing to keep
         if name == "timeout":
             return None, (
                 "`timeout=` is a process timeout here; in the executor's safe methods "
                 "`timeout` is the stop grace period, so the bound cannot be kept"
             )
-        if name == "shell" and call.keywords[name].literal and not call.keywords[name].value:
+        shell = call.keywords[name]
+        plain = call.argv_shape == "shell-plain"
+        if name == "shell" and shell.literal and (not shell.value or plain):
             continue
         if name not in PASS_THROUGH:
             return None, f"`{name}=` has no equivalent in the executor's safe methods"
@@ -189,12 +196,18 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
     """Send the same call, unchanged, through the executor's method of the same name."""
     if call.program_kind == "dynamic":
         return None, why_not_fixable(call)
-    if call.argv_shape == "shell" or call.api in ("os.system", "os.popen"):
+    if call.api == "os.system" and call.argv_shape != "shell-plain":
+        return None, "os.system can be routed only as a statement with a plain command string"
+    if call.argv_shape == "shell" or call.api == "os.popen":
         return None, "a shell command string cannot be routed mechanically"
     if call.api == "subprocess.Popen":
         return None, "subprocess.Popen returns a process object the limiter cannot follow"
     if call.argv_shape == "variable":
         return None, "the argv is built elsewhere (a variable); route it by hand"
+    if call.argv_shape == "shell-plain" and call.command is not None and settings.runner is None:
+        cmd = call.command
+        argv = (cmd.program, *cmd.global_args, *cmd.command_tokens, *cmd.args)
+        return RerouteArgv(executor_method(call), argv, drop=("shell",)), None
     if settings.runner is not None:
         if call.command is None or call.command.problem is not None:
             return None, "the docker command cannot be read"
@@ -212,8 +225,9 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
     return None, f"{call.api} has no executor equivalent"
 
 
-def verdict(message: str, fix: Optional[Fix], reason: Optional[str]) -> Verdict:
-    return Verdict(message=message, fix=fix, reason=reason)
+def executor_method(call: DockerCall) -> str:
+    """The executor's mirror of the call's API (``os.system`` statements become ``run``)."""
+    return "run" if call.api == "os.system" else call.short_api
 
 
 def dangerous_code(cmd: Optional[DockerCommand]) -> Optional[str]:

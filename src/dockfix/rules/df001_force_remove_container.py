@@ -45,7 +45,13 @@ class ForceRemoveContainer(Rule):
     ## Fix safety
     Unsafe in timing: the container now gets its stop grace period, so teardown can take
     up to N seconds longer per container; a missing container still counts as removed.
-    Not fixed (reported with the reason): a shell string, an argv built in a variable,
+    The program path is not kept: the executor runs its configured docker
+    (`DOCKFIX_DOCKER`, default `docker` on `PATH`).
+    Argv may be a list or tuple (also joined with `+`, the joined part read as names), a
+    `"...".split()`, `shlex.split("...")`, a `shell=True` string without shell syntax, or
+    such a string in an `os.system(...)` statement (its result unused).
+    Not fixed (reported with the reason): a shell string with shell syntax
+    (`$(...)`, `||`, pipes), an argv built in a variable,
     a program name dockfix cannot resolve, `Popen`, a `timeout=` (a process timeout,
     which is not the stop grace period), `-l`/`--link`, comments inside the call.
     """
@@ -800,6 +806,118 @@ class ForceRemoveContainer(Rule):
             run(["docker", "rm", c])
             """,
             settings={"runner": "myproj.docker:run"},
+        ),
+        Invalid(
+            "list-plus-names",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f"] + names)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(*names)
+            """,
+        ),
+        Invalid(
+            "lists-joined",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-fv"] + [a, b] + rest, check=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(a, b, *rest, volumes=True, check=True)
+            """,
+        ),
+        Invalid(
+            "shell-true-plain",
+            """
+            import subprocess
+
+
+            subprocess.run("docker rm -f web", shell=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove("web")
+            """,
+        ),
+        Invalid(
+            "os-system-statement",
+            """
+            import os
+
+            os.system("docker rm -f web")
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.stop_and_remove("web")
+            """,
+        ),
+        Invalid(
+            "shadowing-respected",
+            """
+            import subprocess
+            from subprocess import run
+
+
+            def f():
+                subprocess = FakeSubprocess()
+                subprocess.run(["docker", "rm", "-f", c])
+
+
+            def g(run):
+                run(["docker", "rm", "-f", c])
+
+
+            def h():
+                run(["docker", "rm", "-f", c])
+            """,
+            """
+            import subprocess
+            from subprocess import run
+            from dockfix.runtime import docker_executor
+
+
+            def f():
+                subprocess = FakeSubprocess()
+                subprocess.run(["docker", "rm", "-f", c])
+
+
+            def g(run):
+                run(["docker", "rm", "-f", c])
+
+
+            def h():
+                docker_executor.stop_and_remove(c)
+            """,
+        ),
+        Invalid(
+            "timeout-none-dropped",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm", "-f", c], timeout=None, stdin=subprocess.DEVNULL)
+            """,
+            """
+            import subprocess
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop_and_remove(c, stdin=subprocess.DEVNULL)
+            """,
         ),
         Invalid(
             "timeout-process",

@@ -275,6 +275,19 @@ class KillContainer(Rule):
             settings={"runner": "run_docker"},
         ),
         Invalid(
+            "os-system",
+            """
+            import os
+
+            os.system("docker kill web")
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.stop("web")
+            """,
+        ),
+        Invalid(
             "signal-variable",
             """
             import subprocess

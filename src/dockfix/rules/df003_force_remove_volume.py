@@ -174,8 +174,11 @@ class ForceRemoveVolume(Rule):
 
             os.system("docker volume rm -f data")
             """,
-            None,
-            # a shell command string cannot be rewritten mechanically
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.remove_volumes("data")
+            """,
         ),
         Invalid(
             "argv-variable",

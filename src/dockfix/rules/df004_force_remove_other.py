@@ -9,6 +9,7 @@ from dockfix.rules._base import DockerCall, Invalid, RerouteArgv, Rule, RunnerCa
 from dockfix.rules._common import (
     FORCE_FLAGS,
     RMI_FLAGS,
+    executor_method,
     flags_for,
     forced,
     why_not_fixable,
@@ -77,7 +78,8 @@ class ForceRemoveOther(Rule):
                 if call.keywords:
                     return Verdict(message, reason="the configured runner takes an argv only")
                 return Verdict(message, fix=RunnerCalls((argv,)))
-            return Verdict(message, fix=RerouteArgv(call.short_api, argv))
+            drop = ("shell",) if call.argv_shape == "shell-plain" else ()
+            return Verdict(message, fix=RerouteArgv(executor_method(call), argv, drop))
         for sub in (("rmi",),):
             rmi = flags_for(cmd, sub, RMI_FLAGS)
             if rmi is not None and forced(rmi, cmd):
@@ -124,6 +126,34 @@ class ForceRemoveOther(Rule):
 
 
             docker_executor.run(["docker", "network", "remove", n], capture_output=True)
+            """,
+        ),
+        Invalid(
+            "network-shell-plain",
+            """
+            import subprocess
+
+
+            subprocess.run("docker network rm -f net1", shell=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "network", "rm", "net1"])
+            """,
+        ),
+        Invalid(
+            "network-os-system",
+            """
+            import os
+
+            os.system("docker network rm -f net1")
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.run(["docker", "network", "rm", "net1"])
             """,
         ),
         Invalid(

@@ -9,6 +9,7 @@ from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
 from dockfix.rules._common import dangerous_code, reroute
 
 _HEAD = "import subprocess\n\n\n"
+_REMOVALS = frozenset({("rm",), ("kill",), ("volume", "rm"), ("network", "rm"), ("rmi",)})
 
 
 class DockerBypassesLimiter(Rule):
@@ -42,8 +43,14 @@ class DockerBypassesLimiter(Rule):
     Safe: the executor's method of the same name takes the same arguments and returns the
     same type. Only the func changes, so the arguments (and comments in them) are kept
     byte for byte. The runtime guard refuses at run time a force flag or kill hidden in a
-    variable. Not fixed: shell strings (`os.system`, `shell=True`), argv built in a
-    variable, a subcommand from a variable, a program name dockfix cannot resolve.
+    variable. A `shell=True` string without any shell syntax becomes the same words as an
+    argv list (`shell=True` dropped); if docker is missing, that raises `FileNotFoundError`
+    where the shell returned 127. An `os.system("docker ...")` statement without shell
+    syntax becomes `run([...])`. Not fixed: shell strings with shell syntax, `os.system`
+    whose result (a wait status) is used, `os.popen`, an argv variable also changed or
+    read elsewhere (an argv variable read only by the call is routed as is), a
+    subcommand from a variable, a `+`-joined or starred part in a removal or kill (it may
+    hold a force flag), a program name dockfix cannot resolve.
     """
 
     CODE = "DF005"
@@ -56,6 +63,9 @@ class DockerBypassesLimiter(Rule):
         cmd = call.command
         if cmd is not None and cmd.problem is not None and call.argv_shape != "shell":
             return Verdict(message, reason=f"the docker command cannot be read: {cmd.problem}")
+        if cmd is not None and cmd.subcommand in _REMOVALS and any(tok.starred for tok in cmd.args):
+            why = "a joined or starred part may hold a force flag or a signal; route it by hand"
+            return Verdict(message, reason=why)
         fix, reason = reroute(call, settings)
         return Verdict(message, fix=fix, reason=reason)
 
@@ -403,14 +413,104 @@ class DockerBypassesLimiter(Rule):
             settings={"runner": "run_docker"},
         ),
         Invalid(
-            "os-system",
+            "shell-true-plain",
+            """
+            import subprocess
+
+
+            subprocess.call("docker ps -a", shell=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.call(["docker", "ps", "-a"])
+            """,
+        ),
+        Invalid(
+            "shell-true-check-output",
+            """
+            import subprocess
+
+
+            x = subprocess.check_output("docker inspect web", shell=True, text=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            x = docker_executor.check_output(["docker", "inspect", "web"], text=True)
+            """,
+        ),
+        Invalid(
+            "list-plus-extra",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "ps"] + extra)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.run(["docker", "ps"] + extra)
+            """,
+        ),
+        Invalid(
+            "rm-plus-names",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "rm"] + names)
+            """,
+            None,
+            # a joined or starred part may hold a force flag or a signal; route it by hand
+        ),
+        Invalid(
+            "options-joined-before-subcommand",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker"] + opts + ["ps"])
+            """,
+            None,
+            # the docker command cannot be read: `opts` may hold options or the subcommand
+        ),
+        Invalid(
+            "os-system-plain",
+            """
+            import os
+
+            os.system("docker ps -a")
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            docker_executor.run(["docker", "ps", "-a"])
+            """,
+        ),
+        Invalid(
+            "os-system-syntax",
             """
             import os
 
             os.system("docker ps -a | grep web")
             """,
             None,
-            # a shell command string cannot be routed mechanically
+            # os.system can be routed only as a statement with a plain command string
+        ),
+        Invalid(
+            "os-system-result-used",
+            """
+            import os
+
+            rc = os.system("docker ps -a")
+            """,
+            None,
+            # os.system can be routed only as a statement with a plain command string
         ),
         Invalid(
             "os-popen",
@@ -423,12 +523,12 @@ class DockerBypassesLimiter(Rule):
             # a shell command string cannot be routed mechanically
         ),
         Invalid(
-            "shell-true",
+            "shell-true-syntax",
             """
             import subprocess
 
 
-            subprocess.run("docker ps", shell=True)
+            subprocess.run("docker ps -q | head -1", shell=True)
             """,
             None,
             # a shell command string cannot be routed mechanically
@@ -457,12 +557,33 @@ class DockerBypassesLimiter(Rule):
             # another tool); check it and route it by hand
         ),
         Invalid(
-            "argv-variable",
+            "argv-variable-read-once",
+            """
+            import subprocess
+
+
+            def up(image):
+                cmd = ["docker", "run", "-d", image]
+                subprocess.run(cmd, check=True)
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            def up(image):
+                cmd = ["docker", "run", "-d", image]
+                docker_executor.run(cmd, check=True)
+            """,
+        ),
+        Invalid(
+            "argv-variable-extended",
             """
             import subprocess
 
 
             cmd = ["docker", "ps"]
+            if all_:
+                cmd.append("-a")
             subprocess.run(cmd)
             """,
             None,
