@@ -31,6 +31,9 @@ def test_walk_honours_gitignore_and_skips_tool_folders(tmp_path: Path) -> None:
         "notes.txt",
     ):
         write(tmp_path, name, "")
+    (tmp_path / ".git" / "info").mkdir(parents=True, exist_ok=True)
+    (tmp_path / ".git" / "info" / "exclude").write_text("scratch.py\n")
+    write(tmp_path, "scratch.py", "")
     found = discover([str(tmp_path)])
     assert _names(found.files, tmp_path) == ["a.py", "pkg/b.py"]
 
@@ -117,3 +120,15 @@ def test_full_config_is_accepted(tmp_path: Path) -> None:
     assert settings.runner == "self.run_docker"
     assert settings.enabled("DF001")
     assert not settings.enabled("DF006")
+
+
+def test_exclude_matches_through_a_symlinked_folder_in_the_path(tmp_path: Path) -> None:
+    project = tmp_path / "real"
+    write(project, "pyproject.toml", '[tool.dockfix]\nexclude = ["gen/**"]\n')
+    write(project, "gen/g.py", "")
+    write(project, "src/s.py", "")
+    (tmp_path / "alias").symlink_to(project)
+    alias = tmp_path / "alias"
+    config = load_config(alias)
+    found = discover([str(alias)], exclude=config.exclude, root=config.root)
+    assert _names(found.files, alias) == ["src/s.py"]

@@ -12,6 +12,7 @@ from tests.cli.conftest import (
     REPO,
     SHELL_ONLY,
     THREE_RMS,
+    run_app,
     run_proc,
     write,
 )
@@ -36,9 +37,9 @@ def test_check_findings_exit_1_and_write_nothing(run, tmp_path: Path) -> None:
     assert path.read_text() == THREE_RMS
 
 
-def test_check_unfixable_finding_says_why(run, tmp_path: Path) -> None:
+def test_check_unfixable_finding_says_why(tmp_path: Path) -> None:
     write(tmp_path, "s.py", SHELL_ONLY)
-    result = run("check", str(tmp_path))
+    result = run_app("check", str(tmp_path))
     assert result.code == 1
     assert "not fixable" in result.stdout
 
@@ -59,13 +60,13 @@ def test_parse_error_exits_2_and_other_files_are_still_checked(run, tmp_path: Pa
     assert result.stdout.count("DF001") == 3
 
 
-def test_invalid_encoding_is_a_reported_error(run, tmp_path: Path) -> None:
+def test_invalid_encoding_is_a_reported_error(tmp_path: Path) -> None:
     (tmp_path / "bad.py").write_bytes(
         b"# -*- coding: utf-8 -*-\nimport subprocess\nx = '\xff'\n"
         b'subprocess.run(["docker", "rm", "-f", "x"])\n'
     )
     write(tmp_path, "b.py", THREE_RMS)
-    result = run("fix", str(tmp_path))
+    result = run_app("fix", str(tmp_path))
     assert result.code == 2
     assert "bad.py: error:" in result.stderr
     assert '"-f"' not in (tmp_path / "b.py").read_text()
@@ -81,6 +82,7 @@ def test_unknown_option_is_a_usage_error(run, tmp_path: Path) -> None:
     assert run("check", "--no-such-option", str(tmp_path)).code == 2
     assert run("check", "--format", "xml", str(tmp_path)).code == 2
     assert run("fix", "--diff", "--interactive", str(tmp_path)).code == 2
+    assert run("check", "--diff", "--format", "json", str(tmp_path)).code == 2
 
 
 def test_bad_config_exits_2_naming_the_key(run, tmp_path: Path) -> None:
@@ -124,6 +126,7 @@ def test_fix_diff_nothing_pending_exits_0(run, tmp_path: Path) -> None:
     result = run("fix", "--diff", str(tmp_path))
     assert result.code == 0
     assert result.stdout == ""
+    assert "nothing to fix" in result.stderr
 
 
 def test_fix_parse_error_exits_2(run, tmp_path: Path) -> None:
@@ -151,12 +154,12 @@ def test_check_stdin_with_filename(run) -> None:
     assert result.stdout.startswith("pkg/mod.py:5:")
 
 
-def test_select_and_ignore(run, tmp_path: Path) -> None:
+def test_select_and_ignore(tmp_path: Path) -> None:
     write(tmp_path, "a.py", THREE_RMS)
-    assert run("check", "--ignore", "DF001", str(tmp_path)).code == 0
-    assert run("check", "--select", "DF002", str(tmp_path)).code == 0
-    assert run("check", "--select", "DF", str(tmp_path)).code == 1
-    assert run("check", "--select", "not a code", str(tmp_path)).code == 2
+    assert run_app("check", "--ignore", "DF001", str(tmp_path)).code == 0
+    assert run_app("check", "--select", "DF002", str(tmp_path)).code == 0
+    assert run_app("check", "--select", "DF", str(tmp_path)).code == 1
+    assert run_app("check", "--select", "not a code", str(tmp_path)).code == 2
 
 
 def test_quickstart_command() -> None:
@@ -172,7 +175,7 @@ def test_many_files_in_parallel_match_serial(tmp_path: Path) -> None:
     count = SERIAL_BELOW + 4  # enough for the process pool
     for n in range(count):
         write(tmp_path, f"pkg/m{n:02}.py", FORCE_RM.format(n=n))
-    serial = run_proc("check", "-j", "1", str(tmp_path))
+    serial = run_app("check", "-j", "1", str(tmp_path))
     parallel = run_proc("check", "-j", "2", str(tmp_path))
     assert serial.code == parallel.code == 1
     assert serial.stdout == parallel.stdout
@@ -180,7 +183,7 @@ def test_many_files_in_parallel_match_serial(tmp_path: Path) -> None:
     fixed = run_proc("fix", "-j", "2", str(tmp_path))
     assert fixed.code == 0, fixed.stderr
     assert f"{count} files changed" in fixed.stderr
-    assert run_proc("check", str(tmp_path)).code == 0
+    assert run_app("check", "-j", "1", str(tmp_path)).code == 0
 
 
 def test_rules_and_explain(run) -> None:
@@ -199,3 +202,22 @@ def test_stdin_cannot_be_mixed_with_paths(run, tmp_path: Path) -> None:
     result = run("check", "-", str(tmp_path), stdin=b"")
     assert result.code == 2
     assert "stdin" in result.stderr
+
+
+def test_an_engine_crash_is_a_reported_error_not_a_crash(tmp_path: Path, monkeypatch) -> None:
+    import dockfix.engine
+
+    real = dockfix.engine.analyze
+
+    def analyze(source: bytes, settings, *, path: str = "<stdin>", accept=None):  # type: ignore[no-untyped-def]
+        if path.endswith("a_boom.py"):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(source, settings, path=path, accept=accept)
+
+    monkeypatch.setattr(dockfix.engine, "analyze", analyze)
+    write(tmp_path, "a_boom.py", THREE_RMS)
+    other = write(tmp_path, "b.py", THREE_RMS)
+    result = run_app("fix", "-j", "1", str(tmp_path))
+    assert result.code == 2
+    assert "a_boom.py: error: internal error: RecursionError" in result.stderr
+    assert other.read_text() != THREE_RMS

@@ -10,7 +10,7 @@ from typing import Any
 from rich.console import Console
 
 from dockfix.report._diff import colour_diff, line_replacements, unified_diff
-from tests.cli.conftest import SHELL_ONLY, THREE_RMS, run_proc, write
+from tests.cli.conftest import SHELL_ONLY, THREE_RMS, run_app, run_proc, write
 
 JSON_KEYS = {
     "path",
@@ -40,8 +40,8 @@ def test_json_lists_every_finding_with_its_fields(run, tmp_path: Path) -> None:
     assert unfixable[0]["fix_reason"]
 
 
-def test_json_is_an_empty_list_when_clean(run, tmp_path: Path) -> None:
-    result = run("check", "--format", "json", str(tmp_path))
+def test_json_is_an_empty_list_when_clean(tmp_path: Path) -> None:
+    result = run_app("check", "--format", "json", str(tmp_path))
     assert result.code == 0
     assert json.loads(result.stdout) == []
 
@@ -129,13 +129,13 @@ def test_sarif_is_valid_and_carries_fixes(run, tmp_path: Path) -> None:
     # Each fix applies on its own and removes exactly its own finding.
     first = with_fixes[0]
     fixed = _apply(THREE_RMS, first["fixes"][0]["artifactChanges"][0]["replacements"])
-    check = run_proc("check", "--format", "json", "-", stdin=fixed.encode())
+    check = run_app("check", "--format", "json", "-", stdin=fixed.encode())
     assert len(json.loads(check.stdout)) == 2
 
 
-def test_sarif_reports_errors_as_notifications(run, tmp_path: Path) -> None:
+def test_sarif_reports_errors_as_notifications(tmp_path: Path) -> None:
     write(tmp_path, "broken.py", "import subprocess\ndef f(:\n    'docker'\n")
-    result = run("check", "--format", "sarif", str(tmp_path))
+    result = run_app("check", "--format", "sarif", str(tmp_path))
     assert result.code == 2
     log = json.loads(result.stdout)
     validate_sarif(log)
@@ -238,3 +238,10 @@ def test_sarif_uris_relative_to_the_checkout_or_absolute(tmp_path: Path) -> None
     absolute = json.loads(run_proc("check", "--format", "sarif", str(tmp_path)).stdout)
     location = absolute["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"].startswith("file:///")
+
+
+def test_github_annotates_errors_too(tmp_path: Path) -> None:
+    write(tmp_path, "broken.py", "import subprocess\ndef f(:\n    'docker'\n")
+    result = run_app("check", "--format", "github", str(tmp_path))
+    assert result.code == 2
+    assert result.stdout.startswith(f"::error file={tmp_path / 'broken.py'},title=dockfix::")

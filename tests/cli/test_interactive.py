@@ -177,3 +177,19 @@ def test_file_changed_during_review_is_not_overwritten(tmp_path: Path, answer: s
     assert path.read_text() == ONE_RM + "# edited meanwhile\n"
     if answer == "y":
         assert child.exitstatus == 2
+
+
+def test_ctrl_c_stops_without_writing_the_file_under_review(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.py", THREE_RMS)
+    argv = dockfix_argv("fix", "--interactive", str(tmp_path))
+    child = pexpect.spawn(
+        argv[0], argv[1:], env=subprocess_env(NO_COLOR="1"), encoding="utf-8", timeout=60
+    )
+    child.expect_exact(PROMPT)
+    child.sendline("y")
+    child.expect_exact(PROMPT)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert path.read_text() == THREE_RMS

@@ -46,3 +46,19 @@ def test_progress_bar_on_a_terminal_keeps_all_findings(tmp_path: Path) -> None:
     assert screen.count("DF001") == 60
     assert "Found 60 findings" in screen
     assert "/60" in screen  # the bar (transient, but it was drawn)
+
+
+def test_files_without_docker_never_load_libcst(tmp_path: Path) -> None:
+    write(tmp_path, "plain.py", "import os\n\nprint(os.getcwd())\n")
+    code = (
+        "import sys; from dockfix.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n"
+        "    print(exc.code, 'libcst' in sys.modules, file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "check", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.stderr.strip().splitlines()[-1] == "0 False"

@@ -19,7 +19,7 @@ from dockfix.cli._run import Request, config_error, load
 from dockfix.config import Config, ConfigError
 from dockfix.engine._types import Finding
 from dockfix.files import WriteError, discover, read_snapshot, write_atomic
-from dockfix.report import EXIT_ERROR, FileOutcome, Mode, Report
+from dockfix.report import EXIT_ERROR, EXIT_INTERRUPTED, FileOutcome, Mode, Report
 from dockfix.report._diff import colour_diff, source_encoding, unified_diff
 from dockfix.report._summary import fix_summary
 
@@ -80,11 +80,14 @@ def review(request: Request) -> int:
         else:
             err.print(Text(f"{problem.path}: warning: {problem.message}"))
     session = _Session(console=_console.stdout(), ask=_read_answer)
-    for path in found.files:
-        if session.quit:
-            break
-        outcome = _review_file(path, config, session)
-        report.add(outcome)
+    try:
+        for path in found.files:
+            if session.quit:
+                break
+            report.add(_review_file(path, config, session))
+    except KeyboardInterrupt:
+        err.print("\ndockfix: interrupted; files already reviewed were written", markup=False)
+        return EXIT_INTERRUPTED
     for path, message in report.problems:
         err.print(Text(f"{path}: error: {message}"))
     err.print(fix_summary(report))
@@ -120,7 +123,9 @@ def _review_file(path: str, config: Config, session: _Session) -> FileOutcome:
         write_atomic(path, final.fixed, snapshot)
     except WriteError as exc:
         return FileOutcome(path=path, findings=first.findings, error=str(exc))
-    return FileOutcome(path=path, findings=first.findings, fixed=frozenset(accepted), written=True)
+    return FileOutcome(
+        path=path, findings=first.findings, fixed=frozenset(final.applied), written=True
+    )
 
 
 def _ask_each(

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Callable, Optional, Protocol, cast
+from typing import TYPE_CHECKING, Callable, Optional, Protocol, cast
 
 from dockfix.engine._types import FileResult, Finding, Settings
-from dockfix.files import WriteError, read_snapshot, write_atomic
+from dockfix.files._write import WriteError, read_snapshot, write_atomic
 from dockfix.report._report import FileOutcome, Mode, Replacement
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 SERIAL_BELOW = 16  # fewer files than this: a process pool costs more than it saves
 MAX_CHUNK = 32
@@ -76,12 +76,12 @@ def analyze_bytes(data: bytes, task: Task) -> FileOutcome:
             return FileOutcome(path=task.path, source=data, result=data)
         accept = _none if task.mode is Mode.CHECK else None
         result = eng.analyze(data, task.settings, path=task.path, accept=accept)
+        if result.error is not None:
+            return FileOutcome(path=task.path, error=result.error)
+        fixes = _sarif_fixes(data, result, task) if task.sarif_fixes else ()
     except Exception as exc:  # an engine bug must not stop the run
         return FileOutcome(path=task.path, error=f"internal error: {type(exc).__name__}: {exc}")
-    if result.error is not None:
-        return FileOutcome(path=task.path, error=result.error)
     fixed = frozenset() if accept is _none else _fixed_keys(result)
-    fixes = _sarif_fixes(data, result, task) if task.sarif_fixes else ()
     keep = task.keep_source or task.mode is Mode.WRITE
     return FileOutcome(
         path=task.path,
@@ -94,9 +94,8 @@ def analyze_bytes(data: bytes, task: Task) -> FileOutcome:
 
 
 def _fixed_keys(result: FileResult) -> frozenset[tuple[str, int, int]]:
-    if not result.changed:
-        return frozenset()
-    return frozenset(f.key for f in result.findings if f.fixable)
+    """The findings whose fix is in ``result.fixed`` (the engine says which)."""
+    return frozenset(result.applied)
 
 
 def _sarif_fixes(data: bytes, result: FileResult, task: Task) -> Fixes:
@@ -143,10 +142,25 @@ def _preload() -> None:
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
+    import multiprocessing
+
     # fork is much cheaper to start than spawn, and nothing in the parent holds threads.
     if sys.platform == "linux":
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
+
+
+def _screen(task: Task) -> Optional[FileOutcome]:
+    """The outcome of a file the byte prefilter rules out (or that cannot be read);
+    None for a candidate, which needs the full analysis."""
+    try:
+        with open(task.path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return FileOutcome(path=task.path, error=f"cannot read: {exc.strerror or exc}")
+    if engine().prefilter(data, task.settings):
+        return None
+    return FileOutcome(path=task.path)
 
 
 def run_tasks(
@@ -155,22 +169,36 @@ def run_tasks(
     jobs: Optional[int] = None,
     advance: Optional[Callable[[], None]] = None,
 ) -> Iterator[FileOutcome]:
-    """Outcomes in the order of ``tasks``; parallel across processes when worth it."""
+    """Outcomes in the order of ``tasks``.
+
+    Files are screened here with the byte prefilter first (cheap, no libcst); only the
+    candidates are analysed, across processes when there are enough of them.
+    """
+    screened = [_screen(task) for task in tasks]
+    candidates = [task for task, outcome in zip(tasks, screened) if outcome is None]
+    analysed = _analyse_all(candidates, jobs)
+    for outcome in screened:
+        if advance:
+            advance()
+        yield outcome if outcome is not None else next(analysed)
+
+
+def _analyse_all(tasks: Sequence[Task], jobs: Optional[int]) -> Iterator[FileOutcome]:
+    """``process_file`` over ``tasks``, in order; parallel across processes when worth it."""
     workers = jobs or os.cpu_count() or 1
     done = 0
     if workers > 1 and len(tasks) >= SERIAL_BELOW:
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         chunk = max(1, min(MAX_CHUNK, len(tasks) // (workers * 4)))
         _preload()
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
                 for outcome in pool.map(process_file, tasks, chunksize=chunk):
                     done += 1
-                    if advance:
-                        advance()
                     yield outcome
         except (BrokenProcessPool, OSError):
             pass  # a worker died (or no processes can start): finish serially
     for task in tasks[done:]:
-        if advance:
-            advance()
         yield process_file(task)

@@ -18,7 +18,7 @@ from dockfix.cli import _console
 from dockfix.cli._options import Format
 from dockfix.cli._process import Task, analyze_bytes, run_tasks
 from dockfix.config import Config, ConfigError, load_config, with_overrides
-from dockfix.report import EXIT_ERROR, FileOutcome, Mode, Report
+from dockfix.report import EXIT_ERROR, EXIT_INTERRUPTED, FileOutcome, Mode, Report
 
 PROGRESS_FROM = 50  # files: below this a progress bar is only noise
 
@@ -69,10 +69,14 @@ def execute(request: Request) -> int:
         return config_error(exc)
     report = Report(mode=request.mode, exit_zero=request.exit_zero)
     printer = _Printer(request)
-    if list(request.paths) == ["-"]:
-        _run_stdin(request, config, report, printer)
-    else:
-        _run_files(request, config, report, printer)
+    try:
+        if list(request.paths) == ["-"]:
+            _run_stdin(request, config, report, printer)
+        else:
+            _run_files(request, config, report, printer)
+    except KeyboardInterrupt:
+        printer.err.print("\ndockfix: interrupted", markup=False)
+        return EXIT_INTERRUPTED
     printer.finish(report)
     return report.exit_code
 
@@ -123,7 +127,8 @@ def _run_files(request: Request, config: Config, report: Report, printer: _Print
     with _progress(len(tasks)) as (advance, deferred):
         held: list[FileOutcome] = []
         for outcome in run_tasks(tasks, jobs=request.jobs, advance=advance):
-            report.add(outcome)
+            # The report keeps no file contents: memory stays flat on big trees.
+            report.add(dataclasses.replace(outcome, source=b"", result=b""))
             if deferred:
                 held.append(outcome)
             else:

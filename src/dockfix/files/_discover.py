@@ -1,6 +1,7 @@
 """Which files a run looks at: ``*.py`` under the given paths, minus what is ignored.
 
-Walking a folder honours ``.gitignore`` files (from the top of the git work tree down),
+Walking a folder honours ``.gitignore`` files (from the top of the git work tree down,
+with the repository's ``.git/info/exclude``),
 the ``exclude`` globs of ``[tool.dockfix]`` (relative to the project root) and a short
 list of folders nobody wants checked (``.git``, virtual environments, caches).
 
@@ -12,6 +13,7 @@ not followed, unless ``follow_symlinks`` is set; symlinked folders are not walke
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -60,6 +62,19 @@ class Discovery:
     problems: list[Problem] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
 def _spec(lines: Sequence[str]) -> Spec:
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
@@ -73,11 +88,10 @@ class _GitIgnores:
 
     def _spec_of(self, folder: str) -> Optional[Spec]:
         if folder not in self._specs:
-            try:
-                with open(os.path.join(folder, ".gitignore"), encoding="utf-8") as handle:
-                    self._specs[folder] = _spec(handle.read().splitlines())
-            except (OSError, UnicodeDecodeError):
-                self._specs[folder] = None
+            lines = _lines(os.path.join(folder, ".gitignore"))
+            if os.path.isdir(os.path.join(folder, ".git")):
+                lines += _lines(os.path.join(folder, ".git", "info", "exclude"))
+            self._specs[folder] = _spec(lines) if lines else None
         return self._specs[folder]
 
     def top(self, folder: str) -> str:
@@ -124,7 +138,10 @@ class _Walker:
     def excluded(self, path: str, is_dir: bool) -> bool:
         if self.exclude is None or self.root is None:
             return False
-        rel = os.path.relpath(path, self.root)
+        # The root is resolved; resolve the folder too (not the file: a symlinked file is
+        # matched by its own name), so a symlink in the path does not hide a match.
+        folder, name = os.path.split(path)
+        rel = os.path.relpath(os.path.join(_real_folder(folder), name), self.root)
         if rel.startswith(".."):
             return False
         rel = rel.replace(os.sep, "/")

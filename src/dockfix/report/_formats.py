@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -81,7 +81,12 @@ def github_line(path: str, finding: Finding) -> str:
 
 
 def to_github(report: Report) -> str:
-    return "".join(github_line(path, finding) for path, finding in report.findings)
+    lines = [github_line(path, finding) for path, finding in report.findings]
+    lines += [
+        f"::error file={_escape_property(path)},title=dockfix::{_escape_data(message)}\n"
+        for path, message in report.problems
+    ]
+    return "".join(lines)
 
 
 def _rule_descriptors(codes: Iterable[str], names: dict[str, str]) -> list[dict[str, Any]]:
@@ -215,10 +220,3 @@ def render(report: Report, fmt: str) -> str:
     """The machine formats (``json``, ``sarif``, ``github``) as one string."""
     renderers = {"json": to_json, "sarif": to_sarif, "github": to_github}
     return renderers[fmt](report)
-
-
-def summary_counts(findings: Sequence[tuple[str, Finding]]) -> tuple[int, int, int]:
-    """``(findings, fixable, files)``."""
-    fixable = sum(1 for _, f in findings if f.fixable)
-    files = len({path for path, _ in findings})
-    return len(findings), fixable, files

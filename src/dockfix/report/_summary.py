@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -36,6 +36,8 @@ def fix_summary(report: Report) -> RenderableType:
     verb = "Would fix" if report.mode is Mode.DIFF else "Fixed"
     changed = "would change" if report.mode is Mode.DIFF else "changed"
     parts: list[RenderableType] = []
+    if not report.findings and not report.problems:
+        return Text("No findings: nothing to fix.", style="green")
     per_rule = report.fixes_per_rule()
     left = report.remaining
     if per_rule or left:
@@ -64,11 +66,3 @@ def fix_summary(report: Report) -> RenderableType:
     if report.problems:
         parts.append(Text(f"{_plural(len(report.problems), 'error')}.", style="red"))
     return Group(*parts)
-
-
-def print_problems(console: Console, report: Report) -> None:
-    for path, message in report.problems:
-        line = Text(f"{path}: ")
-        line.append("error: ", style="bold red")
-        line.append(message)
-        console.print(line, soft_wrap=True)

@@ -1,0 +1,74 @@
+"""Property tests: diffs and SARIF replacements always rebuild the fixed file exactly."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dockfix.report._diff import NO_NEWLINE, line_replacements, split_lines, unified_diff
+
+HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+# Lines from a small alphabet (so diffs have context) with every kind of ending.
+line = st.sampled_from([b"a", b"b", b"x[name]", b"\xc3\xa9", b"", b"\x0c", b"c\r"]).flatmap(
+    lambda body: st.sampled_from([body + b"\n", body + b"\r\n", body])
+)
+source = st.lists(line, max_size=12).map(b"".join)
+
+
+def apply(before: bytes, diff: bytes) -> bytes:
+    """A strict unified-diff applier (what ``patch`` does, without fuzz)."""
+    old = split_lines(before)
+    out: list[bytes] = []
+    at = 0
+    lines = diff.split(b"\n")
+    lines = [piece + b"\n" for piece in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+    i = 2  # skip the --- and +++ headers
+    while i < len(lines):
+        match = HUNK.match(lines[i])
+        assert match, lines[i]
+        start = int(match.group(1)) - (0 if match.group(2) == b"0" else 1)
+        out += old[at:start]
+        at = start
+        i += 1
+        while i < len(lines) and not lines[i].startswith(b"@@"):
+            tag, body = lines[i][:1], lines[i][1:]
+            if i + 1 < len(lines) and lines[i + 1] == NO_NEWLINE:
+                body = body[:-1]
+                i += 1
+            if tag in (b" ", b"-"):
+                assert old[at] == body
+                at += 1
+            if tag in (b" ", b"+"):
+                out.append(body)
+            i += 1
+    return b"".join(out + old[at:])
+
+
+@settings(max_examples=300, deadline=None)
+@given(source, source)
+def test_unified_diff_applies_exactly(before: bytes, after: bytes) -> None:
+    diff = unified_diff(before, after, "f.py")
+    assert (diff == b"") == (before == after)
+    if diff:
+        assert apply(before, diff) == after
+
+
+@settings(max_examples=300, deadline=None)
+@given(source)
+def test_split_lines_round_trips(data: bytes) -> None:
+    lines = split_lines(data)
+    assert b"".join(lines) == data
+    assert all(piece.endswith(b"\n") for piece in lines[:-1])
+    assert all(b"\n" not in piece[:-1] for piece in lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(source, source)
+def test_line_replacements_rebuild_the_fixed_file(before: bytes, after: bytes) -> None:
+    lines = [piece.decode("utf-8") for piece in split_lines(before)]
+    for rep in reversed(line_replacements(before, after)):
+        lines[rep.start_line - 1 : rep.end_line - 1] = [rep.inserted]
+    assert "".join(lines).encode("utf-8") == after
