@@ -22,7 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.9/3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-KEYS = ("select", "ignore", "exclude", "stop-timeout", "executor", "runner")
+KEYS = ("select", "ignore", "exclude", "stop-timeout", "executor", "runner", "include-non-python")
 _CODE = re.compile(r"^[A-Z]+[0-9]*$")
 _OBJECT = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 _EXPRESSION = re.compile(r"^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*)?$")
@@ -40,6 +40,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     root: Optional[Path] = None  # folder of the pyproject.toml used, if any
     source: Optional[Path] = None  # the pyproject.toml used, if any
+    include_non_python: bool = False  # also report in shell, Makefile, YAML, Dockerfile
 
 
 def find_pyproject(start: Path) -> Optional[Path]:
@@ -87,7 +88,16 @@ def parse_table(table: Mapping[str, Any], path: Path) -> Config:
         runner=_optional_target(where, table.get("runner")),
     )
     exclude = tuple(_strings(where, "exclude", table.get("exclude", [])))
-    return Config(settings=settings, exclude=exclude, root=path.parent.resolve(), source=path)
+    include_non_python = table.get("include-non-python", False)
+    if not isinstance(include_non_python, bool):
+        raise ConfigError(f"{where} include-non-python: expected true or false")
+    return Config(
+        settings=settings,
+        exclude=exclude,
+        root=path.parent.resolve(),
+        source=path,
+        include_non_python=include_non_python,
+    )
 
 
 def _read(path: Path) -> bytes:
@@ -147,7 +157,7 @@ def with_overrides(
     if ignore:
         codes = _codes("--ignore", "option", _split(ignore))
         settings = _replace(settings, ignore=settings.ignore | frozenset(codes))
-    return Config(settings=settings, exclude=config.exclude, root=config.root, source=config.source)
+    return dataclasses.replace(config, settings=settings)
 
 
 def _split(values: list[str]) -> list[str]:

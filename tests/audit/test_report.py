@@ -102,3 +102,20 @@ def test_cli_reads_stdin_and_warns_about_bad_lines() -> None:
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["bad_lines"] == [9]
     assert "1 line(s) are not audit records" in proc.stderr
+
+
+def test_marks_under_the_timeline() -> None:
+    records = parse_lines(LOG.splitlines()).records
+    start = min(r.ts for r in records)
+    text = render_text(
+        summarize(records),
+        records,
+        width=80,
+        marks=[(start + 2.0, "daemon restarted"), (start + 999, "outside: not shown")],
+    )
+    assert "▲ +2.0s daemon restarted" in text
+    assert "outside" not in text
+    marker_line = next(line for line in text.splitlines() if line.strip() == "▲")
+    axis = next(line for line in text.splitlines() if "└" in line)
+    column = marker_line.index("▲") - axis.index("└") - 1
+    assert column == int(2.0 / 4.2 * (len(axis) - axis.index("└") - 1))  # the last ends at +4.2s

@@ -182,3 +182,18 @@ def test_error_line(error: str | None, expected: str) -> None:
     from dockfix.audit._summary import error_line
 
     assert error_line(error, 1) == expected
+
+
+def test_callables_and_timeouts_have_no_returncode() -> None:
+    records = parse_lines(
+        audit_lines(
+            audit_record("callable", returncode=None, argv=["container.stop"]),
+            audit_record("stop", returncode=None, error="timed out after 25 s"),
+        ).splitlines()
+    ).records
+    summary = summarize(records)
+    assert summary.operations == 2
+    assert summary.failed == 1
+    assert [(g.op, g.error, g.returncodes) for g in summary.failures] == [
+        ("stop", "timed out after 25 s", ())
+    ]

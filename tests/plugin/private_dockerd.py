@@ -91,21 +91,6 @@ class PrivateDockerd:
         self.stop()
         return old, self.start()
 
-    def load_image(self, image: str) -> None:
-        """Copy an image from the shared daemon into this one (no registry here)."""
-        shared_env = {k: v for k, v in os.environ.items() if k != "DOCKER_HOST"}
-        save = subprocess.Popen(["docker", "save", image], stdout=subprocess.PIPE, env=shared_env)
-        subprocess.run(
-            ["docker", "load", "-q"],
-            stdin=save.stdout,
-            env=self.env(),
-            check=True,
-            capture_output=True,
-        )
-        assert save.stdout is not None
-        save.stdout.close()
-        save.wait(timeout=60)
-
     def tail(self, lines: int = 20) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])

@@ -97,7 +97,7 @@ def test_restart_is_reported_with_the_test_running(
     proc = start_pytest(pytester.path, "-v", *_watch_args(fake_daemon), env=_env(fake_daemon, gate))
     try:
         wait_for(gate / "started")
-        time.sleep(0.3)  # the watch looks again: test_before is over by then
+        time.sleep(0.5)  # the watch looks again: test_before is over by then
         old, new = fake_daemon.restart(down_for=0.3)
         time.sleep(0.4)  # several looks at the new process before test_during ends
         (gate / "go").write_text("")
@@ -122,7 +122,7 @@ def test_outage_without_restart(pytester: pytest.Pytester, fake_daemon: FakeDaem
     proc = start_pytest(pytester.path, *_watch_args(fake_daemon), env=_env(fake_daemon, gate))
     try:
         wait_for(gate / "started")
-        time.sleep(0.3)  # the watch looks again: test_before is over by then
+        time.sleep(0.5)  # the watch looks again: test_before is over by then
         fake_daemon.server.stop()
         time.sleep(0.4)
         fake_daemon.server.start()
@@ -152,7 +152,7 @@ def test_daemon_gone_at_the_end_and_strict_fails_the_run(
     )
     try:
         wait_for(gate / "started")
-        time.sleep(0.3)  # the watch looks again: test_before is over by then
+        time.sleep(0.5)  # the watch looks again: test_before is over by then
         fake_daemon.close()
         (gate / "go").write_text("")
         out, _ = proc.communicate(timeout=60)
@@ -263,11 +263,13 @@ def test_audit_log_without_cache_provider(
         "-p",
         "no:cacheprovider",
         *_watch_args(fake_daemon, "0"),
-        env={"DOCKER_HOST": fake_daemon.host},
+        env={"DOCKER_HOST": fake_daemon.host, "TMPDIR": str(pytester.path)},
     )
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, out
     assert "7 Docker operations" in out
+    (log,) = pytester.path.glob("dockfix-audit-*/audit-*.jsonl")  # in the temp dir, kept
+    assert f"audit log: {log}" in out
 
 
 def test_docker_executor_fixture_is_the_runtime_default(pytester: pytest.Pytester) -> None:
@@ -306,3 +308,27 @@ def test_executor_used_before_the_run_is_named(
     assert proc.returncode == 0, out
     assert "the default executor was in use before the run started" in out
     assert str(own_log) in out
+
+
+def test_xdist_workers_write_to_the_controllers_log(
+    pytester: pytest.Pytester, fake_daemon: FakeDaemon
+) -> None:
+    pytest.importorskip("xdist")
+    pytester.makepyfile(test_counting=COUNTING_TESTS)
+    pytester.makepyfile(
+        test_more="""
+        import os, test_counting
+
+        def test_more_ops():
+            test_counting.write("ps")
+            test_counting.write("ps")
+        """
+    )
+    proc = start_pytest(
+        pytester.path, "-n", "2", *_watch_args(fake_daemon), env={"DOCKER_HOST": fake_daemon.host}
+    )
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out
+    assert "9 Docker operations" in out
+    assert "(2 processes)" in out
+    assert out.count("dockfix: Docker daemon") == 1

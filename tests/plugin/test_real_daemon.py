@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_restart_of_a_real_dockerd_is_reported(
     )
     try:
         wait_for(gate / "started", timeout=60)
-        time.sleep(0.3)  # the watch looks again: test_before is over by then
+        time.sleep(0.5)  # the watch looks again: test_before is over by then
         old, new = private_dockerd.restart()
         time.sleep(0.5)  # the watch looks at the new daemon while test_during_restart runs
         (gate / "go").write_text("")
@@ -162,3 +163,35 @@ def test_summary_counts_real_operations(pytester: pytest.Pytester, docker_daemon
     assert data["failures"][0]["op"] == "inspect"
     assert data["refused"] == [["docker", "rm", "-f", f"{prefix}-0"]]
     assert data["peak_concurrency"] >= 1
+
+
+def test_event_stream_tells_a_restart_without_a_pid_file(
+    pytester: pytest.Pytester, private_dockerd: PrivateDockerd, tmp_path: Path
+) -> None:
+    """Where no pid file helps (macOS, a remote daemon), the held-open event stream ends."""
+    pytester.makepyfile(test_restart=RESTART_TESTS)
+    gate = pytester.mkdir("gate")
+    proc = start_pytest(
+        pytester.path,
+        "--docker-watch",
+        f"--docker-pidfile={tmp_path / 'no.pid'}",
+        "--docker-watch-interval=1",
+        env={**private_dockerd.env(), "GATE_DIR": str(gate)},
+    )
+    try:
+        wait_for(gate / "started", timeout=60)
+        time.sleep(1.5)  # a look after test_before, with the stream open
+        private_dockerd.restart()
+        time.sleep(2.0)  # the next look sees the stream ended while test_during_restart runs
+        (gate / "go").write_text("")
+        out, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, out
+    report = out[out.index("dockfix: Docker daemon") :]
+    assert "docker info and its event stream" in report
+    assert "daemon restarted or dropped its clients (its event stream ended)" in report
+    assert "during test_restart.py::test_during_restart" in report
+    assert "test_before" not in report

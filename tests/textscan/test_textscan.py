@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dockfix.engine import Finding
 from dockfix.textscan import FIX_REASON, file_kind, is_candidate, scan
@@ -51,6 +53,9 @@ def codes(path: str, text: str) -> list[tuple[str, int, int]]:
             "x.sh", 'sh -c "cd /x && docker rm -f c"\n', [("DF001", 1, 17)], id="sh -c string"
         ),
         pytest.param("x.sh", "eval 'docker kill c'\n", [("DF002", 1, 7)], id="eval string"),
+        pytest.param(
+            "x.sh", 'echo "gone: $(docker kill c)"\n', [("DF002", 1, 15)], id="substitution in text"
+        ),
         pytest.param("x.sh", "$DOCKER rm -f c\n", [("DF001", 1, 1)], id="$DOCKER"),
         pytest.param("x.sh", "${DOCKER_BIN} kill c\n", [("DF002", 1, 1)], id="${DOCKER_BIN}"),
         pytest.param("x.sh", "docker kill c\n", [("DF002", 1, 1)], id="kill default signal"),
@@ -95,6 +100,7 @@ def test_reports(path: str, text: str, expected: list[tuple[str, int, int]]) -> 
         pytest.param("x.sh", "docker exec c rm -f /data/x\n", id="rm -f inside a container"),
         pytest.param("x.sh", "docker run --rm img rm -f /x\n", id="run --rm"),
         pytest.param("x.sh", 'echo "docker rm -f is dangerous"\n', id="text in echo"),
+        pytest.param("x.sh", "echo '$(docker kill c)'\n", id="single quotes: literal"),
         pytest.param("x.sh", "echo docker rm -f c\n", id="echo argument"),
         pytest.param("x.sh", "# docker rm -f c\n", id="comment line"),
         pytest.param("x.sh", "true  # docker kill c\n", id="trailing comment"),
@@ -234,3 +240,71 @@ def test_shebang_makes_an_extensionless_script_a_candidate() -> None:
 
 def test_unknown_file_is_read_as_shell() -> None:
     assert codes("whatever", "docker rm -f c\n") == [("DF001", 1, 1)]
+
+
+def test_import_is_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, dockfix.textscan; "
+        "print([m for m in ('libcst', 'typer', 'rich', 'dockfix.rules') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+_PIECES = [
+    "docker",
+    " rm",
+    " kill",
+    " volume",
+    " -f",
+    " --force",
+    " -s",
+    " KILL",
+    "'",
+    '"',
+    "\\\n",
+    "\n",
+    "#",
+    ";",
+    " && ",
+    "$(",
+    ")",
+    "`",
+    " - ",
+    "run: ",
+    "RUN ",
+    "[",
+    "]",
+    ",",
+    "\t",
+    "é",
+]
+
+
+@pytest.mark.parametrize("path", ["x.sh", "Makefile", "ci.yml", "Dockerfile"])
+@settings(max_examples=150, deadline=None)
+@given(data=st.lists(st.sampled_from(_PIECES), max_size=40).map("".join) | st.text(max_size=200))
+def test_never_raises_and_positions_are_in_the_file(path: str, data: str) -> None:
+    raw = data.encode("utf-8", "surrogatepass")
+    lines = raw.decode("utf-8", "replace").splitlines()
+    for finding in scan(path, raw):
+        assert 1 <= finding.line <= finding.end_line <= len(lines)
+        assert finding.column >= 1
+        assert finding.end_column >= 1
+        program = lines[finding.line - 1][finding.column - 1 :]
+        assert program.lower().lstrip("${(").startswith("docker") or program[:1] in "/["
+
+
+def test_settings_select_and_ignore() -> None:
+    from dockfix.engine import Settings
+
+    data = b"docker rm -f a\ndocker kill b\ndocker volume rm -f c\n"
+    assert [f.code for f in scan("x.sh", data, Settings(ignore=frozenset({"DF002"})))] == [
+        "DF001",
+        "DF003",
+    ]
+    assert [f.code for f in scan("x.sh", data, Settings(select=frozenset({"DF003"})))] == ["DF003"]
+    assert len(scan("x.sh", data, Settings())) == 3

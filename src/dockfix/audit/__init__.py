@@ -44,9 +44,14 @@ def as_json(log: AuditLog, buckets: int = 60) -> dict[str, Any]:
 
 
 def render_text(
-    summary: AuditSummary, records: Sequence[AuditRecord], *, width: int = 80, color: bool = False
+    summary: AuditSummary,
+    records: Sequence[AuditRecord],
+    *,
+    width: int = 80,
+    color: bool = False,
+    marks: Sequence[tuple[float, str]] = (),
 ) -> str:
-    """The terminal report (rich), as a string."""
+    """The terminal report (rich), as a string; ``marks``: (epoch time, label) under the chart."""
     from dockfix.audit._render import render_text as _render
 
-    return _render(summary, records, width=width, color=color)
+    return _render(summary, records, width=width, color=color, marks=marks)

@@ -32,8 +32,14 @@ class AuditRecord:
 
     @property
     def failed(self) -> bool:
-        """Ran and did not succeed (a refusal is counted apart)."""
-        return not self.refused and (self.returncode != 0 or self.error is not None)
+        """Ran and did not succeed (a refusal is counted apart).
+
+        ``returncode`` is null for ``run_limited`` callables and for processes that could not
+        run or timed out: only an ``error`` then tells a failure.
+        """
+        if self.refused:
+            return False
+        return self.error is not None or (self.returncode is not None and self.returncode != 0)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ def headline(summary: AuditSummary) -> Text:
     span = (summary.end or 0) - (summary.start or 0)
     text = Text()
     text.append(f"{summary.operations} Docker operations", style="bold")
-    text.append(f" in {span:.1f} s from {summary.processes} process(es)")
-    text.append(", ")
+    processes = f"{summary.processes} process" + ("es" if summary.processes != 1 else "")
+    text.append(f" in {span:.1f} s ({processes}): ")
     text.append(f"{summary.failed} failed", style="bold red" if summary.failed else "green")
     text.append(", ")
     refused = len(summary.refused)
@@ -62,7 +62,7 @@ def _timing(summary: AuditSummary) -> Text:
     text.append(f"p50 {_seconds(summary.duration_p50)}", style="cyan")
     text.append(f" · p95 {_seconds(summary.duration_p95)}", style="cyan")
     text.append(f" · max {_seconds(summary.duration_max)}", style="cyan")
-    text.append("   slot wait ")
+    text.append("\nslot wait ")
     text.append(f"total {_seconds(summary.wait_total)} · max {_seconds(summary.wait_max)}", "cyan")
     if summary.retried:
         text.append(f"   retries {summary.retried}", style="yellow")
@@ -92,7 +92,26 @@ def _refused(summary: AuditSummary) -> Text:
     return text
 
 
-def chart(timeline: Timeline) -> Text:
+def _marks_row(timeline: Timeline, marks: Sequence[tuple[float, str]]) -> Text:
+    """``▲`` under the buckets where something happened (a daemon restart, an outage)."""
+    width = len(timeline.peaks)
+    span = timeline.end - timeline.start
+    cells = [" "] * width
+    labels: list[str] = []
+    for at, label in marks:
+        if span <= 0 or not timeline.start <= at <= timeline.end:
+            continue
+        cells[min(width - 1, int((at - timeline.start) / span * width))] = "▲"
+        labels.append(f"▲ +{at - timeline.start:.1f}s {label}")
+    text = Text()
+    if labels:
+        text.append("\n" + " " * _GUTTER + "".join(cells), style="bold red")
+        for label in labels:
+            text.append("\n" + " " * _GUTTER + label, style="red")
+    return text
+
+
+def chart(timeline: Timeline, marks: Sequence[tuple[float, str]] = ()) -> Text:
     """A bar per bucket, as tall as the most docker processes running at once in it."""
     peak = max(timeline.peaks, default=0)
     text = Text()
@@ -113,11 +132,16 @@ def chart(timeline: Timeline) -> Text:
     text.append(" " * (_GUTTER - 1) + "└" + "─" * width + "\n", style="dim")
     left, right = "+0s", f"+{timeline.end - timeline.start:.1f}s"
     text.append(" " * _GUTTER + left + right.rjust(max(1, width - len(left))), style="dim")
+    text.append_text(_marks_row(timeline, marks))
     return text
 
 
 def renderables(
-    summary: AuditSummary, records: Sequence[AuditRecord], *, width: int
+    summary: AuditSummary,
+    records: Sequence[AuditRecord],
+    *,
+    width: int,
+    marks: Sequence[tuple[float, str]] = (),
 ) -> list[RenderableType]:
     parts: list[RenderableType] = [headline(summary)]
     if summary.operations == 0 and not summary.refused:
@@ -128,14 +152,22 @@ def renderables(
     if summary.refused:
         parts.append(_refused(summary))
     buckets = max(10, min(100, width - _GUTTER - 2))
-    parts.append(chart(build_timeline(records, buckets)))
+    parts.append(chart(build_timeline(records, buckets), marks))
     return parts
 
 
 def render_text(
-    summary: AuditSummary, records: Sequence[AuditRecord], *, width: int = 80, color: bool = False
+    summary: AuditSummary,
+    records: Sequence[AuditRecord],
+    *,
+    width: int = 80,
+    color: bool = False,
+    marks: Sequence[tuple[float, str]] = (),
 ) -> str:
-    """The report as a string (ANSI colours when ``color``) for a host that prints itself."""
+    """The report as a string (ANSI colours when ``color``) for a host that prints itself.
+
+    ``marks`` are (epoch time, label) pairs shown under the timeline.
+    """
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -146,5 +178,5 @@ def render_text(
         highlight=False,
         soft_wrap=False,
     )
-    console.print(Group(*renderables(summary, records, width=width)))
+    console.print(Group(*renderables(summary, records, width=width, marks=marks)))
     return buffer.getvalue()

@@ -111,7 +111,7 @@ def error_line(error: Optional[str], returncode: Optional[int]) -> str:
             return line
     if lines:
         return lines[0]
-    return f"exit status {returncode}"
+    return f"exit status {returncode}" if returncode is not None else "failed"
 
 
 def _failure_groups(records: Sequence[AuditRecord]) -> tuple[FailureGroup, ...]:

@@ -2,7 +2,7 @@
 
 # No ``from __future__ import annotations`` here: typer reads these annotations at run
 # time, and on Python 3.9 it only sees ``Annotated`` options when they are real objects.
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -31,6 +31,16 @@ def check(
     follow_symlinks: opt.FollowSymlinks = False,
     stdin_filename: opt.StdinFilename = None,
     jobs: opt.Jobs = None,
+    include_non_python: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--include-non-python/--python-only",
+            help="Also report docker rm -f, docker kill and docker volume rm -f in shell "
+            "scripts, Makefiles, YAML (CI) files and Dockerfiles (never fixed). "
+            "Default: the include-non-python configuration key (false).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Report dangerous Docker calls; write nothing.
 
@@ -52,5 +62,6 @@ def check(
         follow_symlinks=follow_symlinks,
         stdin_filename=stdin_filename,
         jobs=jobs,
+        include_non_python=include_non_python,
     )
     raise typer.Exit(execute(request))

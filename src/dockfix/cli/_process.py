@@ -66,10 +66,27 @@ class Task:
     settings: Settings
     keep_source: bool = False  # diffs need the bytes back
     sarif_fixes: bool = False  # compute each fixable finding's own replacement
+    include_non_python: bool = False  # shell, Makefile, YAML, Dockerfile: report only
+
+
+def _scan_text(data: bytes, task: Task) -> FileOutcome:
+    """A non-Python file: findings from ``dockfix.textscan``, never a change."""
+    from dockfix.textscan import scan
+
+    try:
+        findings = tuple(scan(task.path, data, task.settings))
+    except Exception as exc:  # a scanner bug must not stop the run
+        return FileOutcome(path=task.path, error=f"internal error: {type(exc).__name__}: {exc}")
+    return FileOutcome(path=task.path, findings=findings, source=data, result=data)
 
 
 def analyze_bytes(data: bytes, task: Task) -> FileOutcome:
     """Analyse bytes in the task's mode; never raises."""
+    if task.include_non_python and not task.path.endswith(".py"):
+        from dockfix.textscan import is_candidate
+
+        if is_candidate(task.path, data[:256]):
+            return _scan_text(data, task)
     eng = engine()
     try:
         if not eng.prefilter(data, task.settings):

@@ -39,6 +39,7 @@ class Request:
     follow_symlinks: bool = False
     stdin_filename: Optional[str] = None
     jobs: Optional[int] = None
+    include_non_python: Optional[bool] = None  # None: the configuration decides
 
 
 def load(request: Request) -> Config:
@@ -81,6 +82,12 @@ def execute(request: Request) -> int:
     return report.exit_code
 
 
+def _include_non_python(request: Request, config: Config) -> bool:
+    if request.include_non_python is not None:
+        return request.include_non_python
+    return config.include_non_python
+
+
 def _task(request: Request, config: Config, path: str) -> Task:
     return Task(
         path=path,
@@ -88,6 +95,7 @@ def _task(request: Request, config: Config, path: str) -> Task:
         settings=config.settings,
         keep_source=request.mode is Mode.DIFF,
         sarif_fixes=request.fmt is Format.sarif,
+        include_non_python=_include_non_python(request, config),
     )
 
 
@@ -116,6 +124,7 @@ def _run_files(request: Request, config: Config, report: Report, printer: _Print
         root=config.root,
         force_exclude=request.force_exclude,
         follow_symlinks=request.follow_symlinks,
+        include_non_python=_include_non_python(request, config),
     )
     for problem in found.problems:
         if problem.fatal:

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import pathspec
 
+from dockfix.textscan import is_candidate
+
 if TYPE_CHECKING:
     Spec = pathspec.PathSpec[Any]
 
@@ -132,6 +134,7 @@ class _Walker:
     root: Optional[str]
     force_exclude: bool
     follow_symlinks: bool
+    include_non_python: bool = False
     gitignores: _GitIgnores = field(default_factory=_GitIgnores)
     unreadable: list[OSError] = field(default_factory=list)  # folders os.walk could not list
 
@@ -191,7 +194,9 @@ class _Walker:
                 kept.append(name)
             dirnames[:] = kept
             for name in sorted(filenames):
-                if not name.endswith(".py"):
+                if not name.endswith(".py") and not (
+                    self.include_non_python and is_candidate(name)
+                ):
                     continue
                 path = os.path.join(folder, name)
                 if use_exclude and self.excluded(path, False):
@@ -219,13 +224,16 @@ def discover(
     root: Optional[Path] = None,
     force_exclude: bool = False,
     follow_symlinks: bool = False,
+    include_non_python: bool = False,
 ) -> Discovery:
-    """The ``*.py`` files under ``paths``; each real file appears once."""
+    """The ``*.py`` files under ``paths`` (and shell, Makefile, YAML, Dockerfile files with
+    ``include_non_python``); each real file appears once."""
     walker = _Walker(
         exclude=_spec(exclude) if exclude else None,
         root=str(root) if root is not None else None,
         force_exclude=force_exclude,
         follow_symlinks=follow_symlinks,
+        include_non_python=include_non_python,
     )
     found = Discovery()
     for given in paths:

@@ -6,17 +6,17 @@ import json
 import re
 from typing import Optional
 
-from dockfix.engine import Finding
+from dockfix.engine._types import Finding, Settings  # not the package: it loads the rules
 from dockfix.textscan._docker import classify
 from dockfix.textscan._files import DOCKERFILE, SHELL, YAML, file_kind
 from dockfix.textscan._lines import LogicalLine, logical_lines
 
-FIX_REASON = "found in a non-Python file: dockfix reports it and does not rewrite it"
+FIX_REASON = "a non-Python file: reported, never rewritten"
 
 # The program: `docker`, a path to it, or a variable that holds it ($(DOCKER), ${docker_bin}).
 _PROGRAM = re.compile(
     r"(?<![\w./${}-])(?:[\w./-]*/)?docker(?:\.exe)?(?![\w.-])"
-    r"|\$[({]?(?i:[A-Za-z_]*docker[A-Za-z_]*)[)}]?(?![\w.-])"
+    r"|\$(?:\((?i:\w*docker\w*)\)|\{(?i:\w*docker\w*)\}|(?i:[A-Za-z_]*docker\w*))(?![\w.-])"
 )
 # Words that may stand before a command without being the command.
 _WRAPPERS = frozenset(
@@ -32,12 +32,16 @@ _WORD_END = frozenset(" \t;&|)`")
 _IGNORE = re.compile(r"dockfix:\s*ignore(?:\[([A-Z0-9,\s]+)\])?")
 
 
-def _command_position(prefix: str) -> bool:
-    """True when a word after ``prefix`` starts a command (after wrappers like sudo, xargs -r)."""
+def _command_context(prefix: str) -> Optional[str]:
+    """What opens the command a word after ``prefix`` starts: ``""`` (the start), the word
+    ending in an operator (``&&``, ``$(``...), or None when that word is no command.
+
+    Wrappers before it (sudo, env, xargs -r, FOO=bar) are skipped.
+    """
     while True:
         match = _LAST_WORD.search(prefix)
         if match is None:
-            return True
+            return ""
         word = match.group(1)
         if (
             word in _WRAPPERS
@@ -48,7 +52,7 @@ def _command_position(prefix: str) -> bool:
         ):
             prefix = prefix[: match.start(1)]
             continue
-        return word[-1] in ";&|(`" or word.endswith("$(")
+        return word if word[-1] in ";&|(`" else None
 
 
 def _words(line: LogicalLine, index: int, quote: str) -> tuple[list[str], int]:
@@ -150,11 +154,13 @@ def _scan_line(line: LogicalLine, kind: str) -> list[Finding]:
         start = match.start()
         quote_at = line.quote_open[start]
         segment_start = quote_at + 1 if quote_at >= 0 else line.start
-        if not _command_position(line.text[segment_start:start]):
-            continue
-        if quote_at >= 0 and not _quoted_command_ok(line, quote_at):
+        context = _command_context(line.text[segment_start:start])
+        if context is None:
             continue
         quote = line.text[quote_at] if quote_at >= 0 else ""
+        substituted = quote == '"' and context.endswith(("$(", "`"))  # "$(docker kill x)"
+        if quote and not substituted and not _quoted_command_ok(line, quote_at):
+            continue
         words, end = _words(line, match.end(), quote)
         verdict = classify(words)
         if verdict is not None:
@@ -162,10 +168,12 @@ def _scan_line(line: LogicalLine, kind: str) -> list[Finding]:
     return found
 
 
-def scan(path: str, data: bytes) -> list[Finding]:
+def scan(path: str, data: bytes, settings: Optional[Settings] = None) -> list[Finding]:
     """Findings (report only) for ``docker rm -f``, ``docker kill`` and ``docker volume rm -f``.
 
     ``path`` picks the dialect (shell, Makefile, YAML, Dockerfile; shell when unknown).
+    ``settings``, when given, keeps only the codes it enables (``select``/``ignore``).
+    Never raises for any bytes; ``# dockfix: ignore[...]`` suppresses as in Python.
     """
     kind = file_kind(path, data[:256]) or SHELL
     text = data.decode("utf-8", errors="replace")
@@ -173,6 +181,8 @@ def scan(path: str, data: bytes) -> list[Finding]:
     findings: list[Finding] = []
     for line in logical_lines(text, kind):
         for finding in _scan_line(line, kind):
+            if settings is not None and not settings.enabled(finding.code):
+                continue
             if not _suppressed(physical, finding.line, finding.code):
                 findings.append(finding)
     return sorted(findings, key=lambda f: (f.line, f.column, f.code))

@@ -20,7 +20,7 @@ from dockfix.watch._probe import DaemonState
 
 @dataclass(frozen=True)
 class DaemonEvent:
-    kind: str  # "restart" | "outage"
+    kind: str  # "restart" | "outage" | "interruption"
     start: float  # last look before it that saw the daemon as it was
     end: Optional[float]  # first look that saw it settled again; None: not by the end
     before: str
@@ -30,6 +30,8 @@ class DaemonEvent:
     def describe(self) -> str:
         if self.kind == "restart":
             return f"daemon restarted: {self.before} -> {self.after}"
+        if self.kind == "interruption":
+            return "daemon restarted or dropped its clients (its event stream ended)"
         if self.end is None:
             return f"daemon stopped answering and did not answer again by the end ({self.after})"
         return f"daemon did not answer for up to {self.end - self.start:.1f} s ({self.after})"
@@ -139,6 +141,9 @@ class DaemonWatch:
         return state
 
     def _compare(self, state: DaemonState) -> None:
+        if state.interrupted:
+            since = self._last.at if self._last is not None else state.at
+            self._add("interruption", since, state.at, "", "")
         if state.answering:
             if self._outage is not None:
                 self._add("outage", self._outage.start, state.at, "", self._outage.detail)

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 
 from dockfix.watch._executor import (
+    AUDIT_ENV,
     configure_executor,
     default_executor,
     restore_executor,
     settled_audit_log,
 )
-from dockfix.watch._monitor import DaemonEvent, DaemonWatch, RunLog
+from dockfix.watch._monitor import DaemonWatch, RunLog
 from dockfix.watch._probe import DaemonProbe
 
 
@@ -42,12 +44,15 @@ class WatchPlugin:
         self.config = config
         self.is_worker = hasattr(config, "workerinput")  # pytest-xdist worker
         given = config.getoption("docker_audit_log")
+        inherited = os.environ.get(AUDIT_ENV) if self.is_worker else None
         # Absolute: the variable reaches processes that may run in another directory.
-        self.audit_log = (
-            Path(config.invocation_params.dir, given).resolve()
-            if given
-            else _default_audit_log(config)
-        )
+        if inherited:  # an xdist worker writes where its controller said
+            self.audit_log = Path(inherited)
+        elif given:
+            self.audit_log = Path(config.invocation_params.dir, given).resolve()
+        else:
+            self.audit_log = _default_audit_log(config)
+        self.temporary_log = not inherited and not given and getattr(config, "cache", None) is None
         self.audit_offset = 0
         if not self.is_worker:
             self.audit_log.parent.mkdir(parents=True, exist_ok=True)
@@ -94,6 +99,7 @@ class WatchPlugin:
         if not self.started:
             return
         self.watch.stop()
+        self.probe.close()
         self.started = False
         if self.strict and self.watch.events and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -102,7 +108,12 @@ class WatchPlugin:
         if self.started:
             self.watch.stop()
             self.started = False
+        self.probe.close()
         restore_executor(self._previous_env)
+        if self.temporary_log and not self.is_worker:
+            with contextlib.suppress(OSError):
+                if self.audit_log.stat().st_size == 0:  # nothing to keep: no litter in /tmp
+                    self.audit_log.unlink()
 
     # -- the report --------------------------------------------------------------------
 
@@ -112,10 +123,3 @@ class WatchPlugin:
         from dockfix.watch._report import write_report
 
         write_report(terminalreporter, self)
-
-    @property
-    def events(self) -> list[DaemonEvent]:
-        return self.watch.events
-
-    def audit_path(self) -> Optional[Path]:
-        return self.audit_log if self.audit_log.exists() else None

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from dockfix.watch._events import EventsStream
+
 DEFAULT_PIDFILE = "/var/run/docker.pid"
 DEFAULT_UNIX_SOCKET = "unix:///var/run/docker.sock"
 
@@ -30,6 +32,7 @@ class DaemonState:
     identity: Optional[str]
     answering: bool
     detail: str = ""
+    interrupted: bool = False  # the daemon's event stream ended since the previous look
 
 
 @dataclass(frozen=True)
@@ -87,8 +90,24 @@ def docker_host() -> Optional[str]:
             return host
         return None
     if os.environ.get("DOCKER_CONTEXT") or _current_context() not in (None, "default"):
-        return None
+        return _context_host()
     return DEFAULT_UNIX_SOCKET if sys.platform != "win32" else None
+
+
+def _context_host() -> Optional[str]:
+    """The unix socket of the current docker context (Docker Desktop's), asked once."""
+    try:
+        proc = subprocess.run(  # dockfix: ignore  (monitoring, not a workload)
+            ["docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    host = proc.stdout.strip()
+    return host if proc.returncode == 0 and host.startswith("unix://") else None
 
 
 def _current_context() -> Optional[str]:
@@ -181,6 +200,7 @@ class DaemonProbe:
         pidfile: Optional[str] = None,
         host: Optional[str] = None,
         timeout: float = 5.0,
+        events: bool = True,
     ) -> None:
         self.host = host if host is not None else docker_host()
         self.pidfile = pidfile_for(self.host, pidfile)
@@ -188,6 +208,8 @@ class DaemonProbe:
         self.uses_process = (
             sys.platform.startswith("linux") and self.pidfile is not None and self.pidfile.exists()
         )
+        # Without a pid file, a held-open event stream catches restarts between looks.
+        self.events = EventsStream() if events and not self.uses_process else None
         self._api_identity: Optional[str] = None
         self._answered = False
 
@@ -210,9 +232,23 @@ class DaemonProbe:
                 self._api_identity = cli_identity(self.timeout)
             identity = self._api_identity if answering else None
         self._answered = answering
-        return DaemonState(at=at, identity=identity, answering=answering, detail=detail)
+        interrupted = False
+        if self.events is not None:
+            interrupted = self.events.take_break() is not None
+            if answering:
+                self.events.ensure()
+        return DaemonState(at, identity, answering, detail, interrupted)
+
+    def close(self) -> None:
+        if self.events is not None:
+            self.events.close()
 
     def describe_method(self) -> str:
-        how = f"pid file {self.pidfile}" if self.uses_process else "docker info"
+        if self.uses_process:
+            how = f"pid file {self.pidfile}"
+        else:
+            how = "docker info"
+            if self.events is not None and self.events.available:
+                how += " and its event stream"
         where = self.host or "the docker CLI"
         return f"{how}; answers checked at {where}"

@@ -68,7 +68,11 @@ def write_report(terminalreporter: Any, plugin: WatchPlugin) -> None:
     writer = getattr(tr, "_tw", None)
     width = int(getattr(writer, "fullwidth", 80) or 80)
     color = bool(getattr(writer, "hasmarkup", False))
-    tr.write(render_text(summary, log.records, width=width, color=color))
+    marks = [
+        (event.start, "daemon restarted" if event.kind != "outage" else "daemon stopped answering")
+        for event in plugin.watch.events
+    ]
+    tr.write(render_text(summary, log.records, width=width, color=color, marks=marks))
     if log.bad_lines:
         tr.write_line(
             f"{len(log.bad_lines)} line(s) of the audit log were not records", yellow=True
