@@ -24,6 +24,7 @@ from dockfix.engine._rewrite import (
     count_comments,
     parse_target,
 )
+from dockfix.engine._sdk_fix import SdkMatcher  # Docker SDK rules (DF1xx)
 from dockfix.engine._suppress import Suppressions
 from dockfix.engine._types import Finding, Settings
 from dockfix.rules import ALL_RULES
@@ -75,6 +76,7 @@ class Transformer(ContextAwareTransformer):
         self._statement_lines: list[tuple[int, int]] = []
         self.pending: dict[int, list[cst.BaseSmallStatement]] = {}  # emptied by the pass
         self._resolver = Resolver(self._code_for, self._binding, self._qualified, self._uses)
+        self._sdk = SdkMatcher(self)  # Docker SDK rules (DF1xx)
 
     # -- what extraction needs -------------------------------------------------------
     def _code_for(self, node: cst.CSTNode) -> str:
@@ -101,6 +103,7 @@ class Transformer(ContextAwareTransformer):
     # -- traversal -------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
+        self._sdk.collect(node)  # Docker SDK rules (DF1xx)
         self._suppressions = Suppressions(node.code)
         for stmt in node.body:
             if isinstance(stmt, cst.SimpleStatementLine):
@@ -136,6 +139,9 @@ class Transformer(ContextAwareTransformer):
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
     ) -> Union[cst.SimpleStatementLine, cst.FlattenSentinel[cst.SimpleStatementLine]]:
         self._statement_lines.pop()
+        sdk_lines = self._sdk.leave_statement(original_node, updated_node)  # Docker SDK (DF1xx)
+        if sdk_lines is not None:
+            return sdk_lines
         if len(updated_node.body) != 1 or not isinstance(updated_node.body[0], cst.Expr):
             return updated_node
         value = updated_node.body[0].value
@@ -150,6 +156,9 @@ class Transformer(ContextAwareTransformer):
         return cst.FlattenSentinel(lines)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        sdk_call = self._sdk.leave_call(original_node, updated_node)  # Docker SDK (DF1xx)
+        if sdk_call is not None:
+            return sdk_call
         func = original_node.func
         if isinstance(func, cst.Attribute):
             name = func.attr.value

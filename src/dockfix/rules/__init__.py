@@ -57,6 +57,9 @@ from dockfix.rules.df003_force_remove_volume import ForceRemoveVolume
 from dockfix.rules.df004_force_remove_other import ForceRemoveOther
 from dockfix.rules.df005_docker_bypasses_limiter import DockerBypassesLimiter
 from dockfix.rules.df006_docker_popen import DockerPopen
+from dockfix.rules.df101_sdk_force_remove_container import SdkForceRemoveContainer
+from dockfix.rules.df102_sdk_kill_container import SdkKillContainer
+from dockfix.rules.df103_sdk_force_remove_volume import SdkForceRemoveVolume
 
 ALL_RULES: tuple[type[Rule], ...] = (
     ForceRemoveContainer,
@@ -65,6 +68,10 @@ ALL_RULES: tuple[type[Rule], ...] = (
     ForceRemoveOther,
     DockerBypassesLimiter,
     DockerPopen,
+    # Docker SDK rules (a second rule kind: ``SdkRule.check_sdk`` reads an ``SdkCall``)
+    SdkForceRemoveContainer,
+    SdkKillContainer,
+    SdkForceRemoveVolume,
 )
 
 RULES_BY_CODE = {rule.CODE: rule for rule in ALL_RULES}
