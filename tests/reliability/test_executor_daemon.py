@@ -67,11 +67,24 @@ def private_daemon(docker_daemon: str) -> Iterator[PrivateDockerd]:
     daemon = PrivateDockerd()
     try:
         daemon.start()
-        daemon.load_image(docker_daemon)
+        _load_image(daemon, docker_daemon)
         yield daemon
     finally:
         _docker_pid_signal(daemon, signal.SIGCONT)
         daemon.close()
+
+
+def _load_image(daemon: PrivateDockerd, image: str) -> None:
+    """Copy the test image from the shared daemon (no registry here): save | load."""
+    shared = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST", "DOCKER_CONTEXT")}
+    save = subprocess.Popen(["docker", "save", image], stdout=subprocess.PIPE, env=shared)
+    assert save.stdout is not None
+    subprocess.run(
+        ["docker", "load", "-q"], stdin=save.stdout, env=daemon.env(), check=True,
+        capture_output=True, timeout=120,
+    )  # fmt: skip
+    save.stdout.close()
+    assert save.wait(timeout=60) == 0
 
 
 def _docker_pid_signal(daemon: PrivateDockerd, sig: signal.Signals) -> None:

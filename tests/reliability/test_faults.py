@@ -6,6 +6,7 @@ leave no temporary file behind.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import shutil
@@ -42,8 +43,17 @@ def _tree(root: Path, count: int, clean_every: int = 3) -> dict[str, tuple[bytes
         data = text.format(n=n).encode()
         path = folder / f"mod_{n}.py"
         path.write_bytes(data)
-        files[str(path.relative_to(root))] = (data, fixed_bytes(data))
+        files[str(path.relative_to(root))] = (
+            data,
+            _fixed_template(text).replace(b"987654321", b"%d" % n),
+        )
     return files
+
+
+@functools.cache
+def _fixed_template(text: str) -> bytes:
+    """The fixed bytes of ``text`` with 987654321 where the file number goes (one engine run)."""
+    return fixed_bytes(text.format(n="987654321").encode())
 
 
 def _all_fixed(files: dict[str, tuple[bytes, bytes]]) -> tuple[int, int]:
@@ -150,13 +160,19 @@ def test_read_only_file_is_reported_others_fixed(tmp_path: Path) -> None:
 
 
 def test_sigkill_at_random_moments_never_leaves_a_half_file(tmp_path: Path) -> None:
-    """Kill the whole run (main process and workers) at random moments, again and again."""
-    files = _tree(tmp_path, 300)
+    """Kill the whole run (main process and workers) at random moments, again and again.
+
+    After each kill every file is the original or the fixed version. A kill between the
+    temporary file and the rename leaves that temporary file (the original is intact); the
+    next run that writes the file removes it, so none is left at the end."""
+    files = _tree(tmp_path, 200)
     rng = random.Random(int(os.environ.get("DOCKFIX_KILL_SEED", "8")))
     argv = [sys.executable, "-m", "dockfix", "fix", "-j", "2", "."]
     start = time.monotonic()
     kills = 0
-    for round_ in range(8):
+    progress: list[int] = []  # files fixed after each round
+    orphans: set[str] = set()  # temporary files seen after a kill
+    for round_ in range(5):
         proc = subprocess.Popen(  # dockfix: ignore
             argv,
             cwd=tmp_path,
@@ -165,22 +181,35 @@ def test_sigkill_at_random_moments_never_leaves_a_half_file(tmp_path: Path) -> N
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        time.sleep(rng.uniform(0.3, 2.5) if round_ else 1.0)
+        if round_ == 0:
+            time.sleep(rng.uniform(0.05, 0.5))  # during start-up
+        else:  # while writing: after a random number of further files, plus a random instant
+            _wait_for_fixed(tmp_path, files, progress[-1] + rng.randint(1, 40), proc)
+            time.sleep(rng.uniform(0, 0.03))
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             kills += 1
         proc.wait(timeout=60)
         _wait_for_group(proc.pid)
-        originals, fixed = _states(tmp_path, files)
-        assert leftovers(tmp_path) == [], f"round {round_}: temporary files left"
-        if originals == 0 or ((originals, fixed) == (len(files), 0) and round_ > 4):
+        state = _states(tmp_path, files)
+        progress.append(state[1])
+        for temp in leftovers(tmp_path):  # killed between temporary file and rename
+            orphans.add(temp)
+            folder, name = os.path.split(temp)
+            target = name[1:].split(".py.", 1)[0] + ".py"
+            original = files[os.path.relpath(os.path.join(folder, target), tmp_path)][0]
+            assert Path(folder, target).read_bytes() == original  # harmless: never renamed
+        if state == _all_fixed(files):
             break
     final = run_cli("fix", "-j", "2", ".", cwd=tmp_path)
     assert final.returncode == 0, final.stderr
     assert _states(tmp_path, files) == _all_fixed(files)
     assert leftovers(tmp_path) == []
-    _figures.count("faults", sigkill=kills, sigkill_files=len(files))
+    _figures.count(
+        "faults", sigkill=kills, sigkill_files=len(files), sigkill_orphan_temps=len(orphans)
+    )
     assert kills >= 1, f"the run always finished before the kill ({time.monotonic() - start:.1f}s)"
+    assert any(0 < fixed < _all_fixed(files)[1] for fixed in progress), progress  # killed mid-run
 
 
 KILLED_AT_REPLACE = """
@@ -217,6 +246,18 @@ def test_temp_file_of_a_run_killed_mid_write_is_harmless_and_cleaned(tmp_path: P
     assert again.returncode == 0, again.stderr
     assert _states(tmp_path, files) == _all_fixed(files)
     assert leftovers(tmp_path) == []
+
+
+def _wait_for_fixed(
+    root: Path, files: dict[str, tuple[bytes, bytes]], count: int, proc: subprocess.Popen[bytes]
+) -> None:
+    """Wait until ``count`` files were rewritten (or the run ended)."""
+    changing = [(root / name, after) for name, (before, after) in files.items() if before != after]
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if sum(1 for path, after in changing if path.read_bytes() == after) >= count:
+            return
+        time.sleep(0.01)
 
 
 def _wait_for_group(pgid: int, timeout: float = 20.0) -> None:
