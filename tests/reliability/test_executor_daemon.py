@@ -77,9 +77,11 @@ def private_daemon(docker_daemon: str) -> Iterator[PrivateDockerd]:
 def _load_image(daemon: PrivateDockerd, image: str) -> None:
     """Copy the test image from the shared daemon (no registry here): save | load."""
     shared = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST", "DOCKER_CONTEXT")}
-    save = subprocess.Popen(["docker", "save", image], stdout=subprocess.PIPE, env=shared)
+    save = subprocess.Popen(  # dockfix: ignore  (test setup)
+        ["docker", "save", image], stdout=subprocess.PIPE, env=shared
+    )
     assert save.stdout is not None
-    subprocess.run(
+    subprocess.run(  # dockfix: ignore  (test setup)
         ["docker", "load", "-q"], stdin=save.stdout, env=daemon.env(), check=True,
         capture_output=True, timeout=120,
     )  # fmt: skip
