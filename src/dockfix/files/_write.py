@@ -13,6 +13,7 @@ the same file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -36,9 +37,14 @@ class Snapshot:
 
 
 def read_snapshot(path: str) -> Snapshot:
-    """Read a file (through symlinks) and remember its identity. Raises ``OSError``."""
-    with open(path, "rb") as handle:
+    """Read a file (through symlinks) and remember its identity. Raises ``OSError``.
+
+    Only a regular file is read: a FIFO would block for ever, a device never end.
+    """
+    with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
         info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a pipe, device or socket)")
         data = handle.read()
     return Snapshot(data=data, size=info.st_size, mtime_ns=info.st_mtime_ns, inode=info.st_ino)
 
