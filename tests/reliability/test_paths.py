@@ -113,3 +113,19 @@ def test_double_dash_and_option_like_file_names(tmp_path: Path) -> None:
     assert (tmp_path / "-x.py").read_bytes() == fixed_bytes(data)
     assert (tmp_path / "--help.py").read_bytes() == fixed_bytes(data)
     assert (tmp_path / "-").read_bytes() == data  # not a .py file, and not named
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_fifo_and_device_named_py_never_hang(tmp_path: Path) -> None:
+    """A FIFO blocks a reader for ever and /dev/zero never ends: both are refused, per file."""
+    os.mkfifo(tmp_path / "pipe.py")
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    good = FIXABLE.format(n=1).encode()
+    (tmp_path / "good.py").write_bytes(good)
+    for command in ("check", "fix"):
+        done = run_cli(command, ".", "zero.py", "--follow-symlinks", cwd=tmp_path, timeout=60)
+        assert done.returncode == 2, done.stderr
+        assert "pipe.py: error" in done.stderr
+        assert "zero.py: error" in done.stderr
+    _figures.count("paths", fifo_and_device=2)
+    assert (tmp_path / "good.py").read_bytes() == fixed_bytes(good)
