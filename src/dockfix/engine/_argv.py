@@ -25,6 +25,7 @@ _ALIASES: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("container", "remove"): ("rm",),
     ("container", "kill"): ("kill",),
     ("container", "stop"): ("stop",),
+    ("container", "restart"): ("restart",),
     ("image", "rm"): ("rmi",),
     ("image", "remove"): ("rmi",),
     ("volume", "rm"): ("volume", "rm"),

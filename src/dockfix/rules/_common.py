@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Optional
+from typing import Optional, Union
 
 from dockfix.engine._argv import DockerCommand, Flags, Token, lit, read_flags
 from dockfix.engine._types import Settings
@@ -19,13 +19,11 @@ from dockfix.rules._base import (
 
 RUNTIME_DEFAULT_STOP_TIMEOUT = 10
 
-RM_FLAGS = {"-f": "force", "--force": "force", "-v": "volumes", "--volumes": "volumes"} | {
-    "-l": "link",
-    "--link": "link",
-}
 FORCE_FLAGS = {"-f": "force", "--force": "force"}
+RM_FLAGS = FORCE_FLAGS | {"-v": "volumes", "--volumes": "volumes", "-l": "link", "--link": "link"}
 RMI_FLAGS = FORCE_FLAGS | {"--no-prune": "no_prune"}
 KILL_VALUE_FLAGS = {"-s": "signal", "--signal": "signal"}
+STOP_VALUE_FLAGS = KILL_VALUE_FLAGS | {"-t": "time", "--time": "time", "--timeout": "time"}
 _KILL_SIGNALS = frozenset({"KILL", "SIGKILL", "9"})
 
 SUBPROCESS_RESULT = {
@@ -61,22 +59,31 @@ def forced(flags: Flags, cmd: DockerCommand) -> bool:
             continue
         if value == "--":
             break
+        short = value.startswith("-") and not value.startswith("--")
         if value in ("--force", "--force=true", "--force=1") or (
-            value.startswith("-") and not value.startswith("--") and "f" in value[1:2]
+            short and "f" in value[1:].split("=")[0]
         ):
             return True
     return False
 
 
-def kill_signal(flags: Flags) -> Optional[object]:
-    """ "KILL" for the default or a KILL signal, a Token when dynamic, the name otherwise."""
+def kill_signal(flags: Flags) -> Union[str, Token]:
+    """The kill's signal: ``KILL`` for the default or any spelling of it (``SIGKILL``,
+    ``9``, ``kill``), the upper-cased name otherwise, a Token when it comes from a name."""
     signal = flags.values.get("signal")
     if signal is None:
         return "KILL"
-    if isinstance(signal, str):
-        name = signal.upper()
-        return "KILL" if name in _KILL_SIGNALS else name
-    return signal
+    if isinstance(signal, Token):
+        return signal
+    name = str(signal).upper()
+    return "KILL" if name in _KILL_SIGNALS else name
+
+
+def stop_signal(flags: Flags) -> Union[str, Token, None]:
+    """The signal of a ``stop``/``restart`` (None: the image's stop signal), as kill_signal."""
+    if "signal" not in flags.values:
+        return None
+    return kill_signal(flags)
 
 
 def why_not_fixable(call: DockerCall) -> Optional[str]:
@@ -145,7 +152,12 @@ def safe_method_fix(
         texts = [tok.text for tok in call.command.global_args]
         inner = f"{texts[0]}," if len(texts) == 1 else ", ".join(texts)
         args.append(("global_args", f"({inner})"))
-    if settings.stop_timeout != RUNTIME_DEFAULT_STOP_TIMEOUT and method != "remove_volumes":
+    given = any(name == "timeout" for name, _ in extra)
+    if (
+        settings.stop_timeout != RUNTIME_DEFAULT_STOP_TIMEOUT
+        and method != "remove_volumes"
+        and not given
+    ):
         args.insert(0, ("timeout", str(settings.stop_timeout)))
     needs_pipe = False
     after: list[tuple[str, str]] = []
@@ -239,12 +251,11 @@ def dangerous_code(cmd: Optional[DockerCommand]) -> Optional[str]:
         flags = read_flags(cmd.args, RM_FLAGS)
         return "DF001" if forced(flags, cmd) else None
     if sub == ("kill",):
-        flags = read_flags(cmd.args, {}, KILL_VALUE_FLAGS)
-        return (
-            "DF002"
-            if kill_signal(flags) == "KILL" or isinstance(kill_signal(flags), Token)
-            else None
-        )
+        signal = kill_signal(read_flags(cmd.args, {}, KILL_VALUE_FLAGS))
+        return "DF002" if signal == "KILL" or isinstance(signal, Token) else None
+    if sub in (("stop",), ("restart",)):
+        stop = stop_signal(read_flags(cmd.args, {}, STOP_VALUE_FLAGS))
+        return "DF002" if stop == "KILL" or isinstance(stop, Token) else None
     if sub in (("volume", "rm"), ("network", "rm"), ("rmi",)):
         flags = read_flags(cmd.args, RMI_FLAGS if sub == ("rmi",) else FORCE_FLAGS)
         if not forced(flags, cmd):

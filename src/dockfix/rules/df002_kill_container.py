@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Optional
 
-from dockfix.engine._argv import Token
+from dockfix.engine._argv import Flags, Token, read_flags
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
 from dockfix.rules._common import (
     KILL_VALUE_FLAGS,
+    STOP_VALUE_FLAGS,
     flags_for,
     kill_signal,
     safe_method_fix,
+    stop_signal,
     why_not_fixable,
 )
 
@@ -23,7 +25,8 @@ class KillContainer(Rule):
 
     ## What it does
     Finds `docker kill` and `docker container kill` with the default signal or an explicit
-    `KILL`/`SIGKILL`/`9`, run through `subprocess`.
+    `KILL`/`SIGKILL`/`9`, run through `subprocess`; also `docker stop --signal KILL` and
+    `docker restart --signal KILL`, which are kills too.
 
     ## Why is this bad?
     The default signal of `docker kill` is SIGKILL: the main process cannot trap it, so
@@ -54,7 +57,10 @@ class KillContainer(Rule):
     NAME = "kill-container"
 
     def check(self, call: DockerCall, settings: Settings) -> Optional[Verdict]:
-        flags = flags_for(call.command, ("kill",), {}, KILL_VALUE_FLAGS)
+        cmd = call.command
+        if cmd is not None and cmd.subcommand in (("stop",), ("restart",)):
+            return self._stop_with_kill(call, settings)
+        flags = flags_for(cmd, ("kill",), {}, KILL_VALUE_FLAGS)
         if flags is None:
             return None
         signal = kill_signal(flags)
@@ -63,15 +69,49 @@ class KillContainer(Rule):
             return Verdict(message, reason=f"the signal comes from `{signal.text}`")
         if signal != "KILL":
             return None
+        return self._to_stop(call, settings, message, flags, ())
+
+    def _stop_with_kill(self, call: DockerCall, settings: Settings) -> Optional[Verdict]:
+        """``docker stop --signal KILL`` is a kill too (the runtime refuses it)."""
+        assert call.command is not None
+        flags = read_flags(call.command.args, {}, STOP_VALUE_FLAGS)
+        signal = stop_signal(flags)
+        verb = " ".join(call.command.subcommand)
+        message = f"`docker {verb} --signal KILL` sends SIGKILL; stop with the stop signal"
+        if isinstance(signal, Token):
+            return Verdict(message, reason=f"the signal comes from `{signal.text}`")
+        if signal != "KILL":
+            return None
+        if verb == "restart":
+            return Verdict(message, reason="no executor method restarts; drop the signal by hand")
+        time = flags.values.get("time")
+        extra: tuple[tuple[str, str], ...] = ()
+        if isinstance(time, Token):
+            extra = (("timeout", time.text),)
+        elif isinstance(time, str):
+            if not time.isdigit():
+                return Verdict(message, reason=f"the stop time {time!r} is not a number")
+            extra = (("timeout", time),)
+        return self._to_stop(call, settings, message, flags, extra)
+
+    def _to_stop(
+        self,
+        call: DockerCall,
+        settings: Settings,
+        message: str,
+        flags: Flags,
+        extra: tuple[tuple[str, str], ...],
+    ) -> Verdict:
         early = why_not_fixable(call)
         if early is not None:
             return Verdict(message, reason=early)
         if flags.problem is not None:
-            return Verdict(message, reason=f"the kill flags cannot be read: {flags.problem}")
+            return Verdict(message, reason=f"the flags cannot be read: {flags.problem}")
         if not flags.operands:
             return Verdict(message, reason="no container names in the argv")
-        runner = (("stop", "-t", str(settings.stop_timeout), "<names>"),)
-        fix, reason = safe_method_fix(call, settings, "stop", flags.operands, (), runner)
+        seconds = extra[0][1] if extra else str(settings.stop_timeout)
+        runner = (("stop", "-t", seconds, "<names>"),)
+        fix, reason = safe_method_fix(call, settings, "stop", flags.operands, extra, runner)
         return Verdict(message, fix=fix, reason=reason)
 
     VALID = (
@@ -92,6 +132,8 @@ class KillContainer(Rule):
         Valid("signal-hup", _HEAD + 'subprocess.run(["docker", "kill", "-s", "HUP", c])\n'),
         Valid("process-kill", "proc.kill()\nthread.kill()\n"),
         Valid("stop", _HEAD + 'subprocess.run(["docker", "stop", c])\n'),
+        Valid("stop-signal-term", _HEAD + 'subprocess.run(["docker", "stop", "-s", "TERM", c])\n'),
+        Valid("restart", _HEAD + 'subprocess.run(["docker", "restart", "-t", "3", c])\n'),
     )
 
     INVALID = (
@@ -286,6 +328,47 @@ class KillContainer(Rule):
 
             docker_executor.stop("web")
             """,
+        ),
+        Invalid(
+            "stop-signal-kill",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "stop", "--signal", "KILL", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(c)
+            """,
+        ),
+        Invalid(
+            "stop-s9-with-time",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "container", "stop", "-s", "9", "-t", "3", c])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+
+            docker_executor.stop(c, timeout=3)
+            """,
+        ),
+        Invalid(
+            "restart-signal-kill",
+            """
+            import subprocess
+
+
+            subprocess.run(["docker", "restart", "-s", "SIGKILL", c])
+            """,
+            None,
+            # no executor method restarts; drop the signal by hand
         ),
         Invalid(
             "signal-variable",
