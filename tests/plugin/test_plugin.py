@@ -332,3 +332,11 @@ def test_xdist_workers_write_to_the_controllers_log(
     assert "9 Docker operations" in out
     assert "(2 processes)" in out
     assert out.count("dockfix: Docker daemon") == 1
+
+
+def test_bad_interval_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\ndocker_watch = true\ndocker_watch_interval = soon\n")
+    pytester.makepyfile("def test_ok():\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*docker_watch_interval: expected a number of seconds*"])

@@ -42,6 +42,10 @@ class WatchPlugin:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
+        try:  # before anything is created
+            interval = float(_option(config, "docker_watch_interval"))
+        except ValueError:
+            raise pytest.UsageError("docker_watch_interval: expected a number of seconds") from None
         self.is_worker = hasattr(config, "workerinput")  # pytest-xdist worker
         given = config.getoption("docker_audit_log")
         inherited = os.environ.get(AUDIT_ENV) if self.is_worker else None
@@ -73,7 +77,6 @@ class WatchPlugin:
                 self.audit_log, self.audit_offset = Path(settled[0]), 0
         self.tests = RunLog()
         self.probe = DaemonProbe(pidfile=str(_option(config, "docker_pidfile")) or None)
-        interval = float(_option(config, "docker_watch_interval"))
         self.watch = DaemonWatch(self.probe.look, interval, self.tests)
         self.strict = bool(_option(config, "docker_watch_strict"))
         self.started = False
