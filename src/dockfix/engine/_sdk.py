@@ -214,7 +214,10 @@ class Receivers:
                 return None
             auto = _keyword_true(node, "remove") or _keyword_true(node, "auto_remove")
             return (base[0], AUTO_REMOVED if auto else CONTAINER)
-        return _METHODS.get((base, method))
+        found = _METHODS.get((base, method))
+        if found == (AIODOCKER, CONTAINER) and method in ("run", "create") and _auto_config(node):
+            return (AIODOCKER, AUTO_REMOVED)
+        return found
 
     @staticmethod
     def _element(kind: Optional[Kind]) -> Optional[Kind]:
@@ -284,6 +287,27 @@ def _same(kinds: list[Optional[Kind]]) -> Optional[Kind]:
     if not kinds or any(k is None for k in kinds):
         return None
     return kinds[0] if all(k == kinds[0] for k in kinds) else None
+
+
+def _auto_config(node: cst.Call) -> bool:
+    """aiodocker ``run(config={"HostConfig": {"AutoRemove": True}})`` (a literal config)."""
+    config = node.args[0].value if node.args and node.args[0].keyword is None else None
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == "config":
+            config = arg.value
+    host = _dict_value(config, "HostConfig")
+    auto = _dict_value(host, "AutoRemove")
+    return isinstance(auto, cst.Name) and auto.value == "True"
+
+
+def _dict_value(node: Optional[cst.BaseExpression], key: str) -> Optional[cst.BaseExpression]:
+    if not isinstance(node, cst.Dict):
+        return None
+    for element in node.elements:
+        name = element.key if isinstance(element, cst.DictElement) else None
+        if isinstance(name, cst.SimpleString) and name.evaluated_value == key:
+            return element.value
+    return None
 
 
 def _keyword_true(node: cst.Call, name: str) -> bool:

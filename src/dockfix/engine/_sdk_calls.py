@@ -180,18 +180,19 @@ def base_of(func: cst.BaseExpression, depth: int) -> cst.BaseExpression:
     return node
 
 
-def references(
-    node: cst.Call, qualified: Callable[[cst.CSTNode], frozenset[str]]
-) -> Optional[tuple[cst.Attribute, list[cst.Arg]]]:
-    """``functools.partial(c.remove, force=True)`` / ``loop.run_in_executor(None, c.kill)``."""
+def references(node: cst.Call, qualified: Callable[[cst.CSTNode], frozenset[str]]) -> Optional[int]:
+    """Where a method is passed as a callable: ``functools.partial(c.remove, force=True)``
+    (0) or ``loop.run_in_executor(None, c.kill)`` (1); its arguments follow it."""
     func = node.func
-    if "functools.partial" in qualified(func) and node.args:
-        first = node.args[0]
-        if isinstance(first.value, cst.Attribute) and not first.star and first.keyword is None:
-            return first.value, list(node.args[1:])
+    if "functools.partial" in qualified(func):
+        index = 0
+    elif isinstance(func, cst.Attribute) and func.attr.value == "run_in_executor":
+        index = 1
+    else:
         return None
-    if not isinstance(func, cst.Attribute) or func.attr.value != "run_in_executor":
+    if len(node.args) <= index:
         return None
-    if len(node.args) >= 2 and isinstance(node.args[1].value, cst.Attribute):
-        return node.args[1].value, list(node.args[2:])
+    arg = node.args[index]
+    if isinstance(arg.value, cst.Attribute) and not arg.star and arg.keyword is None:
+        return index
     return None

@@ -3,13 +3,16 @@
 Plugged into ``_transformer.Transformer`` by three calls (``collect`` on the module,
 ``leave_call`` on every call, ``leave_statement`` on every simple statement line).
 A fix of one step replaces the call in place; two steps (stop, then remove) replace
-the statement. Where the call is a statement, each step goes through the executor's
-limiter: ``executor.run_limited(receiver.method, ...)`` (``await executor.aio.run_limited``
-for aiodocker), unless a ``runner`` is configured.
+the statement, the last step keeping the call's place (``return``, ``x = ``). Where the
+call is the value of a statement, each step goes through the executor's limiter:
+``executor.run_limited(receiver.method, ...)`` (``await executor.aio.run_limited`` for
+aiodocker), unless a ``runner`` is configured. A method passed as a callable
+(``run_in_executor``, ``functools.partial``) becomes ``functools.partial(safe, ...)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
@@ -27,7 +30,15 @@ from dockfix.engine._sdk_calls import (
     statement_value,
 )
 from dockfix.engine._types import Finding
-from dockfix.rules._sdk import AIODOCKER, REFERENCE, STATEMENT, SdkCall, SdkRule, SdkSteps
+from dockfix.rules._sdk import (
+    AIODOCKER,
+    REFERENCE,
+    STATEMENT,
+    SdkCall,
+    SdkRule,
+    SdkStep,
+    SdkSteps,
+)
 
 if TYPE_CHECKING:
     from dockfix.engine._transformer import Transformer
@@ -76,7 +87,9 @@ class SdkMatcher:
         if fix is None or not self._accepted(finding):
             return updated
         self.owner.applied.append(finding.key)
-        steps = [self._step(call, updated, fix, i) for i in range(len(fix.steps))]
+        if call.context == REFERENCE:
+            return self._reference(original, updated, call, fix)
+        steps = [self._step(call, updated.func, updated.args, s) for s in fix.steps]
         if len(steps) == 1:
             return steps[0].with_changes(lpar=updated.lpar, rpar=updated.rpar)
         self._pending[id(original)] = steps
@@ -117,10 +130,11 @@ class SdkMatcher:
         found = sdk_call(self.receivers, node.func, node.args, context, awaited)
         if found is not None:
             return found
-        ref = references(node, self.owner._qualified)
-        if ref is None:
+        index = references(node, self.owner._qualified)
+        if index is None:
             return None
-        return sdk_call(self.receivers, ref[0], ref[1], REFERENCE, False)
+        rest = node.args[index + 1 :]
+        return sdk_call(self.receivers, node.args[index].value, rest, REFERENCE, False)
 
     def _verdict(
         self, call: SdkCall
@@ -154,13 +168,29 @@ class SdkMatcher:
         return accept is None or accept(finding)
 
     # -- building ----------------------------------------------------------------------
-    def _step(self, call: SdkCall, updated: cst.Call, fix: SdkSteps, index: int) -> cst.Call:
-        step = fix.steps[index]
-        base = base_of(updated.func, len(call.path))
+    def _reference(
+        self, original: cst.Call, updated: cst.Call, call: SdkCall, fix: SdkSteps
+    ) -> cst.Call:
+        """``functools.partial(c.stop, timeout=N)`` in place of the method passed along."""
+        index = references(original, self.owner._qualified)
+        assert index is not None
+        assert len(fix.steps) == 1
+        step = self._step(call, updated.args[index].value, updated.args[index + 1 :], fix.steps[0])
+        if index == 0:  # the partial itself
+            return updated.with_changes(args=[cst.Arg(step.func), *step.args])
+        AddImportsVisitor.add_needed_import(self.owner.context, "functools")
+        func = cst.parse_expression("functools.partial")
+        partial = cst.Call(func=func, args=[cst.Arg(step.func), *step.args])
+        return updated.with_changes(args=[*updated.args[:index], cst.Arg(partial)])
+
+    def _step(
+        self, call: SdkCall, func: cst.BaseExpression, given: Sequence[cst.Arg], step: SdkStep
+    ) -> cst.Call:
+        base = base_of(func, len(call.path))
         method: cst.BaseExpression = base
         for name in step.path:
             method = cst.Attribute(value=method, attr=cst.Name(name))
-        positional = [a for a in updated.args if a.keyword is None and not a.star]
+        positional = [a for a in given if a.keyword is None and not a.star]
         args = [cst.Arg(value=positional[i].value) for i in step.positional]
         args += [
             cst.Arg(value=cst.parse_expression(src), keyword=cst.Name(name), equal=_EQUAL)
@@ -168,11 +198,11 @@ class SdkMatcher:
         ]
         args += [
             cst.Arg(value=a.value, keyword=a.keyword, equal=_EQUAL)
-            for a in updated.args
+            for a in given
             if a.keyword is not None and a.keyword.value in step.keep
         ]
         settings = self.owner.settings
-        if call.context != STATEMENT or settings.runner is not None:
+        if call.context != STATEMENT or settings.runner is not None:  # references too
             return cst.Call(func=method, args=args)
         target = self.owner.target
         if target.module is not None and target.obj is not None:

@@ -156,10 +156,11 @@ def stop_step(call: SdkCall, settings: Settings, positional: tuple[int, ...] = (
 
 def why_not_fixable(call: SdkCall, *, steps: int) -> Optional[str]:
     """Reasons that apply to every SDK rewrite."""
-    if call.context == REFERENCE:
+    if call.context == REFERENCE and steps > 1:
         return (
             f"`{call.method}` is passed as a callable (`functools.partial`, "
-            "`run_in_executor`), not called; rewrite it by hand"
+            "`run_in_executor`), and a stop then a removal is not one callable; "
+            "pass a function that does both"
         )
     if call.star_args:
         return "`*args` may carry arguments dockfix cannot see"

@@ -84,14 +84,15 @@ class SdkForceRemoveContainer(SdkRule):
     missing container succeeds (v20.10+) but `stop` raises `NoSuchContainer`: a teardown
     that removed containers already gone now raises. A container removed between the stop
     and the removal makes the removal raise `NotFound`. A container started with
-    `remove=True` (auto-remove) is reported, not fixed: the daemon removes it as soon as it
-    stops, and the removal then raises (`APIError` 409 or `NotFound`, checked on Docker
-    20.10); such a container is only recognised where its `run(...)` is visible.
+    `remove=True`/`auto_remove=True` (aiodocker: `"AutoRemove": True` in a literal config)
+    is reported, not fixed: the daemon removes it as soon as it stops, and the removal
+    then raises (`APIError` 409 or `NotFound`, checked on Docker 20.10); such a container
+    is only recognised where its `run(...)` is visible.
     Not fixed, reported with the reason: `force` passed positionally or from a variable,
     `**kwargs`, a call inside a lambda, a comprehension or a larger expression (the stop
     and the removal cannot become two statements), a receiver or argument computed by a
-    call (it would run twice), a method passed as a callable (`run_in_executor(None, c.remove)`,
-    `functools.partial(c.remove, force=True)`).
+    call (it would run twice), a method passed as a callable
+    (`run_in_executor(None, c.remove)`, `functools.partial(c.remove, force=True)`).
     """
 
     CODE = "DF101"
@@ -121,7 +122,7 @@ class SdkForceRemoveContainer(SdkRule):
             return SdkVerdict(message, reason="options are passed positionally; name them")
         if call.auto_removed:
             auto = (
-                "the container was started with `remove=True`: after a graceful stop the "
+                "the container was started with auto-remove: after a graceful stop the "
                 "daemon removes it, and the removal then fails (409 or NotFound); stop it "
                 "and wait for the removal by hand"
             )
@@ -610,6 +611,19 @@ class SdkForceRemoveContainer(SdkRule):
 
             c = client.containers.run('img', detach=True, remove=True)
             c.remove(force=True)
+        """,
+            None,
+        ),
+        Invalid(
+            "aiodocker-auto-remove",
+            """
+            import aiodocker
+
+
+            async def go(cfg):
+                docker = aiodocker.Docker()
+                c = await docker.containers.run({'HostConfig': {'AutoRemove': True}})
+                await c.delete(force=True)
         """,
             None,
         ),

@@ -72,8 +72,9 @@ class SdkKillContainer(SdkRule):
     Unsafe in timing: `stop` waits up to the stop timeout before SIGKILL. Errors change
     in one direction: killing a stopped container raised `APIError` 409 (`is not
     running`), stopping it succeeds. A missing container raises `NotFound` either way
-    (docker-py). A signal given by a variable, `**kwargs`, or a method passed as a
-    callable is reported, not fixed.
+    (docker-py). A kill passed as a callable (`loop.run_in_executor(None, c.kill)`,
+    `functools.partial(c.kill)`) becomes `functools.partial(c.stop, timeout=N)`. A signal
+    given by a variable or `**kwargs` is reported, not fixed.
     """
 
     CODE = "DF102"
@@ -103,6 +104,18 @@ class SdkKillContainer(SdkRule):
         return SdkVerdict(message, fix=SdkSteps((step,)))
 
     VALID = (
+        Valid(
+            "method-in-executor-other-signal",
+            """
+            import docker
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            await loop.run_in_executor(None, c.kill, 'SIGHUP')
+        """,
+        ),
         Valid(
             "other-signal",
             """
@@ -535,7 +548,56 @@ class SdkKillContainer(SdkRule):
             c = client.containers.get(name)
             await loop.run_in_executor(None, c.kill)
         """,
-            None,
+            """
+            import docker
+            import functools
+
+            client = docker.from_env()
+
+
+            c = client.containers.get(name)
+            await loop.run_in_executor(None, functools.partial(c.stop, timeout=10))
+        """,
+        ),
+        Invalid(
+            "method-in-executor-with-kill-signal",
+            """
+            import functools
+
+            import docker
+
+            client = docker.from_env()
+            cs = client.containers.list()
+            futs = [loop.run_in_executor(None, c.kill, 'SIGKILL') for c in cs]
+        """,
+            """
+            import functools
+
+            import docker
+
+            client = docker.from_env()
+            cs = client.containers.list()
+            futs = [loop.run_in_executor(None, functools.partial(c.stop, timeout=10)) for c in cs]
+        """,
+        ),
+        Invalid(
+            "method-in-partial",
+            """
+            from functools import partial
+
+            import docker
+
+            c = docker.from_env().containers.get(name)
+            atexit.register(partial(c.kill, signal=9))
+        """,
+            """
+            from functools import partial
+
+            import docker
+
+            c = docker.from_env().containers.get(name)
+            atexit.register(partial(c.stop, timeout=10))
+        """,
         ),
         Invalid(
             "star-kwargs",

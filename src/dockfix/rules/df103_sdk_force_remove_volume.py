@@ -48,7 +48,8 @@ class SdkForceRemoveVolume(SdkRule):
 
     docker_executor.run_limited(client.volumes.get(name).remove)
     ```
-    Routed through the executor's limiter where the call is a statement.
+    Routed through the executor's limiter where the call is a statement;
+    `functools.partial(v.remove, force=True)` becomes `functools.partial(v.remove)`.
 
     ## Fix safety
     Mostly safe: with the `local` driver the results and exceptions are the same (checked
@@ -236,6 +237,25 @@ class SdkForceRemoveVolume(SdkRule):
             v.remove()
         """,
             settings={"runner": "self.run_docker"},
+        ),
+        Invalid(
+            "partial",
+            """
+            import functools
+
+            import docker
+
+            v = docker.from_env().volumes.get(name)
+            cleanup = functools.partial(v.remove, force=True)
+        """,
+            """
+            import functools
+
+            import docker
+
+            v = docker.from_env().volumes.get(name)
+            cleanup = functools.partial(v.remove)
+        """,
         ),
         Invalid(
             "force-positional",
