@@ -51,17 +51,22 @@ def _offset(starts: list[int], line: int, column: int) -> int:
 
 
 def _spans(module: Module, findings: list[Finding]) -> list[tuple[int, int]]:
-    """The source spans a fix may rewrite: each applied call, and the lines it relates to."""
+    """The source spans a fix may rewrite: each applied call, and the lines it relates to.
+
+    An empty span ``(a, a)`` at the start of a finding's line is where a fix may insert
+    whole statements (an SDK stop before the removal that keeps its place).
+    """
     starts = _line_starts(module.text)
     spans = []
     for f in findings:
+        spans.append((starts[f.line - 1], starts[f.line - 1]))
         spans.append((_offset(starts, f.line, f.column), _offset(starts, f.end_line, f.end_column)))
         for line, _col in f.related:
             end = module.text.find("\n", starts[line - 1])
             spans.append((starts[line - 1], len(module.text) if end < 0 else end + 1))
     merged: list[tuple[int, int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
+    for a, b in sorted(set(spans)):
+        if merged and a < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
         else:
             merged.append((a, b))
@@ -88,7 +93,7 @@ def _check_bytes_outside_spans(module: Module, out: str, spans: list[tuple[int, 
     pos = module.header_end
     for a, b in body_spans:
         pattern.append(re.escape(text[pos:a]))
-        pattern.append("(?:.*?)")
+        pattern.append("(?:.*?)" if b > a else "(?:[^\n]*\n)*?")  # empty: whole lines inserted
         pos = b
     pattern.append(re.escape(text[pos:]))
     match = re.compile("".join(pattern), re.DOTALL).fullmatch(out, module.preamble_end)
