@@ -45,7 +45,10 @@ class Config:
 
 def find_pyproject(start: Path) -> Optional[Path]:
     """The first ``pyproject.toml`` with a ``[tool.dockfix]`` table at or above ``start``."""
-    here = start.resolve()
+    try:
+        here = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        here = start.absolute()
     if not here.is_dir():
         here = here.parent
     for folder in (here, *here.parents):

@@ -171,8 +171,7 @@ def _screen(task: Task) -> Optional[FileOutcome]:
     """The outcome of a file the byte prefilter rules out (or that cannot be read);
     None for a candidate, which needs the full analysis."""
     try:
-        with open(task.path, "rb") as handle:
-            data = handle.read()
+        data = read_snapshot(task.path).data  # regular files only: a FIFO would block
     except OSError as exc:
         return FileOutcome(path=task.path, error=f"cannot read: {exc.strerror or exc}")
     if engine().prefilter(data, task.settings):

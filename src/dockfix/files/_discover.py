@@ -136,6 +136,7 @@ class _Walker:
     follow_symlinks: bool
     include_non_python: bool = False
     gitignores: _GitIgnores = field(default_factory=_GitIgnores)
+    unreadable: list[OSError] = field(default_factory=list)  # folders os.walk could not list
 
     def excluded(self, path: str, is_dir: bool) -> bool:
         if self.exclude is None or self.root is None:
@@ -172,11 +173,15 @@ class _Walker:
                     found.problems.append(Problem(display, problem, fatal=False))
                     continue
             found.files.append(display)
+        for exc in self.unreadable:  # a folder silently skipped would pass a check it never saw
+            shown = os.path.normpath(os.path.join(given, os.path.relpath(exc.filename, absolute)))
+            found.problems.append(Problem(shown, f"cannot read folder: {exc.strerror}"))
+        self.unreadable.clear()
 
     def _files_under(
         self, given: str, absolute: str, use_exclude: bool, use_gitignore: bool, top: str
     ) -> Iterator[tuple[str, str]]:
-        for folder, dirnames, filenames in os.walk(absolute):
+        for folder, dirnames, filenames in os.walk(absolute, onerror=self.unreadable.append):
             kept = []
             for name in sorted(dirnames):
                 path = os.path.join(folder, name)
