@@ -11,6 +11,7 @@ from typing import Callable, Optional
 import libcst as cst
 
 from dockfix.engine._argv import Token, read_command
+from dockfix.engine._strparts import is_string_sum, refine_words
 from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
 
 ARGV_APIS = frozenset(
@@ -45,6 +46,7 @@ def extract(
     star_kwargs = False
     positional: list[tuple[int, cst.Arg]] = []
     argv_arg: Optional[tuple[int, cst.Arg]] = None
+    words_problem: Optional[str] = None
     for index, arg in enumerate(node.args):
         if arg.star == "**":
             star_kwargs = True
@@ -71,9 +73,12 @@ def extract(
         if found is None:
             return None
         tokens, shape, shell_text, program_node = found
+        if shape in ("shell", "split", "shlex-split"):  # command strings: see _strparts
+            tokens, words_problem = refine_words(arg.value, shape, resolver.code_for, tokens)
     if not tokens or tokens[0].starred:
         return None
-    if shape == "shell" and _plain_shell(shell_text, api, keywords, result_used):
+    plain = words_problem is None and _plain_shell(shell_text, api, keywords, result_used)
+    if shape == "shell" and plain:
         shape = "shell-plain"
     kind = _program_kind(tokens[0], program_node, resolver)
     if kind is None:
@@ -87,10 +92,8 @@ def extract(
         star_kwargs=star_kwargs,
         result_used=result_used,
         shell_text=shell_text,
+        words_problem=words_problem,
     )
-
-
-_SHELL_SYNTAX = re.compile(r"[$`|&;<>()*?\[\]{}~!#'\"\\\n\x00]")
 
 
 def _plain_shell(
@@ -99,10 +102,12 @@ def _plain_shell(
     """A shell string with no shell syntax: the same as its words as an argv. For
     ``subprocess`` with ``shell=True``; for ``os.system`` only as a statement (its result,
     a wait status, has no executor equivalent)."""
-    if text is None or _SHELL_SYNTAX.search(text) is not None:
+    if text is None or "executable" in keywords:  # shell syntax: see _strparts.refine_words
         return False
     if api == "os.system":
         return not result_used and not keywords
+    if api == "asyncio.create_subprocess_shell":
+        return True
     shell = keywords.get("shell")
     return api in ARGV_APIS and shell is not None and shell.value is True
 
@@ -136,7 +141,10 @@ def _argv(
         )
         shape = "list" if isinstance(value, cst.List) else "tuple"
         return tokens, shape, None, _first_element(value)
-    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+    joined = isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add)
+    if joined and not steps and is_string_sum(value):
+        joined = False  # shapes: a string joined with `+` (read below)
+    if isinstance(value, cst.BinaryOperation) and joined:
         left = _argv(value.left, index, api, resolver, (*steps, "left"))
         if left is None or left[1] not in ("list", "tuple"):
             return None
@@ -178,10 +186,10 @@ def _split_call(call: cst.Call, resolver: Resolver) -> Optional[tuple[Token, ...
     """``"docker rm -f x".split()`` and ``shlex.split("docker rm -f x")``."""
     func = call.func
     if isinstance(func, cst.Attribute) and func.attr.value == "split" and not call.args:
-        text = _string_text(func.value, allow_f=False)
+        text = _string_text(func.value)
         return _split(text, shell=False) if text is not None else None
     if "shlex.split" in resolver.qualified(func) and len(call.args) == 1:
-        text = _string_text(call.args[0].value, allow_f=False)
+        text = _string_text(call.args[0].value)
         return _split(text, shell=True) if text is not None else None
     return None
 

@@ -277,7 +277,7 @@ class Transformer(ContextAwareTransformer):
         elif isinstance(func, cst.Name):
             asname = None if func.value == obj else func.value
             RemoveImportsVisitor.remove_unused_import(self.context, module, obj, asname=asname)
-        if call.argv_shape == "shlex-split":
+        if call.argv_shape in ("shlex-split", "shell-plain"):  # shell-plain: shlex.quote
             RemoveImportsVisitor.remove_unused_import(self.context, "shlex")
         if call.program_kind == "which":
             RemoveImportsVisitor.remove_unused_import(self.context, "shutil")

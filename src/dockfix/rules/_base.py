@@ -55,6 +55,8 @@ class DockerCall:
     star_kwargs: bool = False
     result_used: bool = True
     shell_text: Optional[str] = None
+    # why the words of a command string (shell, split) cannot be written as argv items
+    words_problem: Optional[str] = None
 
     @property
     def short_api(self) -> str:
@@ -130,6 +132,7 @@ class RerouteArgv:
     method: str
     argv: tuple[Token, ...]
     drop: tuple[str, ...] = ()  # keywords to leave out (``shell`` once the argv is a list)
+    spread: bool = False  # the argv as positional arguments (``create_subprocess_exec``)
 
 
 @dataclass(frozen=True)

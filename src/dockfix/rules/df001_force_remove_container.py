@@ -7,6 +7,7 @@ from typing import Optional
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
 from dockfix.rules._common import RM_FLAGS, flags_for, forced, safe_method_fix, why_not_fixable
+from dockfix.rules._shape_cases import shape_invalid, shape_valid
 
 _HEAD = "import subprocess\n\n\n"
 
@@ -137,6 +138,7 @@ class ForceRemoveContainer(Rule):
             "constant-podman",
             'import subprocess\nDOCKER = "podman"\nsubprocess.run([DOCKER, "rm", "-f", c])\n',
         ),
+        *shape_valid(CODE),
     )
 
     INVALID = (
@@ -948,7 +950,7 @@ class ForceRemoveContainer(Rule):
             import subprocess
 
 
-            subprocess.run("docker rm -f %s" % name, shell=True)
+            subprocess.run("docker rm -f %s 2>/dev/null" % name, shell=True)
             """,
             None,
             # a shell command string cannot be rewritten mechanically
@@ -1087,4 +1089,5 @@ class ForceRemoveContainer(Rule):
             # the result is used, and the configured runner's result type is unknown
             settings={"runner": "run_docker"},
         ),
+        *shape_invalid(CODE),
     )

@@ -7,6 +7,7 @@ from typing import Optional
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
 from dockfix.rules._common import dangerous_code, reroute
+from dockfix.rules._shape_cases import shape_invalid, shape_valid
 
 _HEAD = "import subprocess\n\n\n"
 _REMOVALS = frozenset({("rm",), ("kill",), ("volume", "rm"), ("network", "rm"), ("rmi",)})
@@ -100,6 +101,7 @@ class DockerBypassesLimiter(Rule):
             "executor",
             'from dockfix.runtime import docker_executor\ndocker_executor.run(["docker", "ps"])\n',
         ),
+        *shape_valid(CODE),
     )
 
     INVALID = (
@@ -596,9 +598,10 @@ class DockerBypassesLimiter(Rule):
 
 
             async def f():
-                await asyncio.create_subprocess_shell("docker ps")
+                await asyncio.create_subprocess_shell("docker ps | head -1")
             """,
             None,
             # a shell command string cannot be routed mechanically
         ),
+        *shape_invalid(CODE),
     )

@@ -1,0 +1,356 @@
+"""Cases for the shapes a docker command takes beyond a literal argv list.
+
+Command strings (``shell=True``, ``os.system``, ``os.popen``, ``create_subprocess_shell``,
+f-strings, ``%``, ``+``, split strings) and text that only mentions docker. They belong
+to the rules DF001-DF006 (the shape is how a call is recognised, the code is the danger)
+and are added to each rule's ``VALID``/``INVALID`` tables (``shape_valid``/``shape_invalid``).
+"""
+
+from __future__ import annotations
+
+from dockfix.rules._base import Invalid, Valid
+
+_SP = "import subprocess\n\n\n"
+
+_VALID: dict[str, tuple[Valid, ...]] = {
+    "DF001": (
+        Valid("python-c-payload", _SP + "subprocess.run([sys.executable, '-c', PAYLOAD])\n"),
+        Valid(
+            "python-c-literal-payload",
+            _SP + "subprocess.run(['python', '-c', 'import os; os.system(\"docker rm -f x\")'])\n",
+        ),
+        Valid("log-message", 'log.info("running docker rm -f %s", name)\n'),
+        Valid("fstring-message", 'print(f"cleanup: docker rm -f {name}")\n'),
+        Valid(
+            "argparse-help",
+            'parser.add_argument("--purge", help="run `docker rm -f` on every container")\n',
+        ),
+        Valid("assert-shell-text", 'assert cmd == f"docker rm -f {name}"\n'),
+        Valid("echo-shell", "import os\n\nos.system('echo docker rm -f web')\n"),
+        Valid("shell-podman", _SP + 'subprocess.run(f"podman rm -f {c}", shell=True)\n'),
+        Valid(
+            "shell-exec-inside",
+            _SP + 'subprocess.run(f"docker exec {c} rm -f /tmp/x", shell=True)\n',
+        ),
+        Valid("split-rm-without-force", _SP + 'subprocess.run(f"docker rm {c}".split())\n'),
+    ),
+    "DF005": (
+        Valid("docstring-example", '"""Run `docker ps -a` to list the containers."""\n'),
+        Valid(
+            "raise-message",
+            'raise RuntimeError(f"docker ps failed; try `docker ps -a` for {name}")\n',
+        ),
+        Valid("shell-rm-f-is-df001", _SP + 'subprocess.run(f"docker rm -f {c}", shell=True)\n'),
+    ),
+}
+
+_INVALID: dict[str, tuple[Invalid, ...]] = {
+    "DF001": (
+        Invalid(
+            "shell-fstring",
+            _SP + 'subprocess.run(f"docker rm -f {name}", shell=True, check=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(str(name), check=True)\n",
+        ),
+        Invalid(
+            "shell-fstring-placeholder-inside-word",
+            _SP + 'rc = subprocess.call(f"docker rm -fv web-{i} {self.db}", shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'rc = docker_executor.stop_and_remove(f"web-{i}", str(self.db), volumes=True)'
+            ".returncode\n",
+        ),
+        Invalid(
+            "shell-fstring-str-field",
+            _SP + 'subprocess.run(f"docker rm -f {str(c)} {x!s}", shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(str(c), str(x))\n",
+        ),
+        Invalid(
+            "shell-single-quoted-placeholder",
+            _SP + "subprocess.run(f\"docker rm -f '{name}'\", shell=True)\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(str(name))\n",
+        ),
+        Invalid(
+            "shell-shlex-quote",
+            "import shlex\nimport subprocess\n\n\n"
+            'subprocess.run(f"docker rm -f {shlex.quote(name)}", shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(name)\n",
+        ),
+        Invalid(
+            "shell-percent",
+            _SP + 'subprocess.run("docker rm -f %s" % name, shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(str(name))\n",
+        ),
+        Invalid(
+            "shell-percent-tuple",
+            _SP + 'subprocess.run("docker rm -f %s %s-db" % (a, b), shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'docker_executor.stop_and_remove(str(a), "%s-db" % (b,))\n',
+        ),
+        Invalid(
+            "shell-plus",
+            _SP + 'subprocess.run("docker rm -f " + name + " web-" + i, shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'docker_executor.stop_and_remove(name, "web-" + i)\n',
+        ),
+        Invalid(
+            "shell-plus-joined-names",
+            _SP + 'subprocess.check_call("docker rm -f " + " ".join(names), shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(*names, check=True)\n",
+        ),
+        Invalid(
+            "shell-fstring-joined-generator",
+            _SP + "subprocess.run(f\"docker rm -f {' '.join(c.id for c in cs)}\", shell=True)\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(*(c.id for c in cs))\n",
+        ),
+        Invalid(
+            "os-system-fstring-statement",
+            'import os\n\n\nos.system(f"docker rm -f {name}")\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(str(name))\n",
+        ),
+        Invalid(
+            "shlex-split-fstring",
+            "import shlex\nimport subprocess\n\n\n"
+            'subprocess.run(shlex.split(f"docker rm -f {name}"))\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(str(name))\n",
+        ),
+        Invalid(
+            "str-split-fstring",
+            _SP + 'subprocess.run(f"docker container rm --force {name}".split(), check=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(str(name), check=True)\n",
+        ),
+        Invalid(
+            "shell-global-host",
+            _SP + 'subprocess.run(f"docker -H {host} rm -f {c}", shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'docker_executor.stop_and_remove(str(c), global_args=("-H", str(host)))\n',
+        ),
+        Invalid(
+            "shell-command-substitution",
+            _SP + 'subprocess.run("docker rm -f $(docker ps -aq)", shell=True)\n',
+            None,
+            # ...: the shell string uses command substitution `$(...)`
+        ),
+        Invalid(
+            "shell-or-true",
+            _SP + 'subprocess.run(f"docker rm -f {c} || true", shell=True)\n',
+            None,
+            # ...: the shell string uses `||` (a fallback command)
+        ),
+        Invalid(
+            "shell-redirect",
+            _SP + 'subprocess.run(f"docker rm -f {c} 2>/dev/null", shell=True)\n',
+            None,
+            # ...: the shell string uses a redirection `>`
+        ),
+        Invalid(
+            "shell-glob",
+            _SP + 'subprocess.run("docker rm -f web-*", shell=True)\n',
+            None,
+            # ...: the shell string uses a glob `*`
+        ),
+        Invalid(
+            "shell-semicolon",
+            'import os\n\n\nos.system(f"docker rm -f {c}; docker volume prune -f")\n',
+            None,
+            # ...: the shell string uses `;` (several commands)
+        ),
+        Invalid(
+            "shell-variable-expansion",
+            _SP + 'subprocess.run("docker rm -f $CONTAINER", shell=True)\n',
+            None,
+            # ...: the shell string uses a variable expansion `$`
+        ),
+        Invalid(
+            "shell-repr-field",
+            _SP + 'subprocess.run(f"docker rm -f {name!r}", shell=True)\n',
+            None,
+            # a field with a conversion or a format spec: the shell would read its quotes
+        ),
+        Invalid(
+            "shell-str-format",
+            _SP + 'subprocess.run("docker rm -f {}".format(c), shell=True)\n',
+            None,
+            # ...: the string is built with str.format; rewrite it as an argv list by hand
+        ),
+        Invalid(
+            "shell-join-inside-word",
+            _SP + "subprocess.run(f\"docker rm -f x{' '.join(ns)}\", shell=True)\n",
+            None,
+            # a joined value inside a word would be split by the shell
+        ),
+        Invalid(
+            "shell-executable",
+            _SP + 'subprocess.run(f"docker rm -f {c}", shell=True, executable="/bin/bash")\n',
+            None,
+            # ...: `executable=` chooses the shell
+        ),
+        Invalid(
+            "shell-not-literally-true",
+            _SP + 'subprocess.run(f"docker rm -f {c}", shell=use_shell)\n',
+            None,
+            # ...: `shell=` is not literally True
+        ),
+        Invalid(
+            "os-system-status-used",
+            'import os\n\n\nif os.system(f"docker rm -f {c}") != 0:\n    pass\n',
+            None,
+            # ...: os.system returns a wait status (the exit code shifted by 8 bits on POSIX)
+        ),
+        Invalid(
+            "os-popen",
+            'import os\n\n\nout = os.popen(f"docker rm -f {c}").read()\n',
+            None,
+            # ...: os.popen returns a file object over the shell's output
+        ),
+        Invalid(
+            "asyncio-shell",
+            "import asyncio\n\n\nasync def down(c):\n"
+            '    await asyncio.create_subprocess_shell(f"docker rm -f {c}")\n',
+            None,
+            # asyncio.create_subprocess_shell cannot be replaced by an executor method with
+            # the same result (a process object, not awaited to the end)
+        ),
+        Invalid(
+            "str-split-shlex-quote",
+            "import shlex\nimport subprocess\n\n\n"
+            'subprocess.run(f"docker rm -f {shlex.quote(c)}".split())\n',
+            None,
+            # shlex.quote inside a str.split(): the quotes stay in the words
+        ),
+    ),
+    "DF002": (
+        Invalid(
+            "shell-fstring-kill",
+            _SP + 'subprocess.run(f"docker kill {c}", shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\ndocker_executor.stop(str(c))\n",
+        ),
+        Invalid(
+            "os-system-kill",
+            'import os\n\n\nos.system("docker kill " + name)\n',
+            "from dockfix.runtime import docker_executor\n\n\ndocker_executor.stop(name)\n",
+        ),
+    ),
+    "DF003": (
+        Invalid(
+            "shell-fstring-volume",
+            _SP + 'subprocess.run(f"docker volume rm -f {vol}", shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.remove_volumes(str(vol))\n",
+        ),
+        Invalid(
+            "shlex-split-percent-volume",
+            "import shlex\nimport subprocess\n\n\n"
+            'subprocess.check_call(shlex.split("docker volume rm --force %s" % vol))\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.remove_volumes(str(vol), check=True)\n",
+        ),
+    ),
+    "DF005": (
+        Invalid(
+            "shell-fstring-logs",
+            _SP + 'out = subprocess.check_output(f"docker logs {c}", shell=True, text=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'out = docker_executor.check_output(["docker", "logs", str(c)], text=True)\n',
+        ),
+        Invalid(
+            "shell-quoted-format",
+            _SP + "subprocess.run(f\"docker ps --format '{{{{.Names}}}}' -f name={n}\", "
+            "shell=True)\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'docker_executor.run(["docker", "ps", "--format", "{{.Names}}", "-f", f"name={n}"])\n',
+        ),
+        Invalid(
+            "shlex-split-fstring-routed-as-is",
+            "import shlex\nimport subprocess\n\n\n"
+            'subprocess.run(shlex.split(f"docker run -d {image}"), check=True)\n',
+            "import shlex\nfrom dockfix.runtime import docker_executor\n\n\n"
+            'docker_executor.run(shlex.split(f"docker run -d {image}"), check=True)\n',
+        ),
+        Invalid(
+            "os-system-fstring",
+            'import os\n\n\nos.system(f"docker pull {image}")\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'docker_executor.run(["docker", "pull", str(image)])\n',
+        ),
+        Invalid(
+            "asyncio-shell-plain",
+            "import asyncio\n\n\nasync def ps():\n"
+            '    p = await asyncio.create_subprocess_shell("docker ps -a", stdout=PIPE)\n'
+            "    return await p.communicate()\n",
+            "from dockfix.runtime import docker_executor\n\n\nasync def ps():\n"
+            '    p = await docker_executor.aio.create_subprocess_exec("docker", "ps", "-a", '
+            "stdout=PIPE)\n"
+            "    return await p.communicate()\n",
+        ),
+        Invalid(
+            "asyncio-shell-fstring",
+            "import asyncio\n\n\nasync def logs(c):\n"
+            '    return await asyncio.create_subprocess_shell(f"docker logs {c}")\n',
+            "from dockfix.runtime import docker_executor\n\n\nasync def logs(c):\n"
+            "    return await docker_executor.aio.create_subprocess_exec("
+            '"docker", "logs", str(c))\n',
+        ),
+        Invalid(
+            "asyncio-shell-syntax",
+            "import asyncio\n\n\nasync def ps():\n"
+            '    await asyncio.create_subprocess_shell("docker ps -a 2>&1")\n',
+            None,
+            # ...: the shell string uses a redirection `>`
+        ),
+        Invalid(
+            "asyncio-shell-runner",
+            "import asyncio\n\n\nasync def ps():\n"
+            '    await asyncio.create_subprocess_shell("docker ps -a")\n',
+            None,
+            # the configured runner is not awaitable; route it by hand
+            settings={"runner": "self.run_docker"},
+        ),
+        Invalid(
+            "os-system-status-used",
+            'import os\n\n\nstatus = os.system("docker pull busybox")\n',
+            None,
+            # ...: os.system returns a wait status, not a return code
+        ),
+        Invalid(
+            "os-popen-read",
+            'import os\n\n\nnames = os.popen("docker ps --format {{.Names}}").read().split()\n',
+            None,
+            # ...: the shell string uses braces (brace expansion); os.popen returns a file
+        ),
+        Invalid(
+            "shell-and-list",
+            _SP + 'subprocess.run(f"docker stop {c} && docker rm {c}", shell=True)\n',
+            None,
+            # ...: the shell string uses `&&` (a command list)
+        ),
+        Invalid(
+            "shell-pipe-xargs-rm",
+            _SP + 'subprocess.run("docker ps -aq | xargs docker rm -f", shell=True)\n',
+            None,
+            # ...: the shell string uses a pipe `|` (the rm after the pipe is not read)
+        ),
+        Invalid(
+            "shell-without-shell-true",
+            _SP + 'subprocess.run("docker ps -a")\n',
+            None,
+            # ...: `shell=` is not literally True (this runs a program named "docker ps -a")
+        ),
+    ),
+}
+
+
+def shape_valid(code: str) -> tuple[Valid, ...]:
+    return _VALID.get(code, ())
+
+
+def shape_invalid(code: str) -> tuple[Invalid, ...]:
+    return _INVALID.get(code, ())
