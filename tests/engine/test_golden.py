@@ -35,7 +35,7 @@ def _sibling(before: Path, suffix: str) -> Path:
 def test_golden(before: Path) -> None:
     result = analyze(before.read_bytes(), Settings(), path=str(before))
     assert result.error is None
-    assert result.fixed.decode() == _sibling(before, ".after.py").read_text()
+    assert result.fixed == _sibling(before, ".after.py").read_bytes()
     assert _findings(result) == _sibling(before, ".findings.txt").read_text()
     again = analyze(result.fixed, Settings())
     assert again.fixed == result.fixed

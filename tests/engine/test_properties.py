@@ -125,3 +125,14 @@ def test_never_raises_never_damages(tokens: list[str], noise: bytes) -> None:
         cst.parse_module(result.fixed)
         again = analyze(result.fixed, Settings())
         assert again.fixed == result.fixed
+
+
+def test_prescan_never_hides_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the ``ast`` prescan skips a file, the full pass finds nothing either."""
+    from dockfix.engine import _analyze
+
+    skipped = [s for s in SOURCES if not _analyze._candidates(s.encode(), ALL_RULES, Settings())]
+    assert skipped, "the prescan should skip some of the cases"
+    monkeypatch.setattr(_analyze, "_candidates", lambda *args: True)
+    for src in skipped:
+        assert analyze(src.encode(), Settings(), accept=_none).findings == (), src

@@ -11,7 +11,7 @@ from libcst.metadata import MetadataWrapper
 
 from dockfix.engine._imports import finish_imports
 from dockfix.engine._prefilter import prefilter
-from dockfix.engine._prescan import has_candidate_call
+from dockfix.engine._prescan import has_candidate_call, parse
 from dockfix.engine._transformer import API_NAMES, Accept, Transformer
 from dockfix.engine._types import FileResult, Settings
 from dockfix.rules import ALL_RULES
@@ -34,7 +34,7 @@ def analyze(
     chosen = ALL_RULES if rules is None else rules
     if rules is None and not prefilter(source, settings):
         return unchanged if parses(source) else _parse_error(source, path)
-    if not has_candidate_call(source, _interesting_names(chosen, settings)):
+    if not _candidates(source, chosen, settings):
         return unchanged
     try:
         module = cst.parse_module(source)
@@ -59,7 +59,7 @@ def analyze(
 
 def parses(source: bytes) -> bool:
     """Whether ``ast`` (much cheaper than libcst) accepts ``source``."""
-    return not has_candidate_call(source, ())
+    return parse(source) is not None
 
 
 def _parse_error(source: bytes, path: str) -> FileResult:
@@ -70,16 +70,21 @@ def _parse_error(source: bytes, path: str) -> FileResult:
     return FileResult(source=source, fixed=source)
 
 
-def _interesting_names(rules: Sequence[type[Rule]], settings: Settings) -> frozenset[str]:
-    names: set[str] = set()
+def _candidates(source: bytes, rules: Sequence[type[Rule]], settings: Settings) -> bool:
+    """Whether the ``ast`` prescan finds a call one of the enabled rules could match."""
+    methods: set[str] = set()
+    triggers: set[str] = set()
+    command_rules = False
     for rule in rules:
         if not settings.enabled(rule.CODE):
             continue
         if issubclass(rule, CallRule):
-            names.update(rule.METHODS)
+            methods.update(rule.METHODS)
         else:
-            names.update(API_NAMES)
-    return frozenset(names)
+            command_rules = True
+            triggers.update(t.decode("latin-1") for t in rule.TRIGGERS)
+    apis = API_NAMES if command_rules else frozenset()
+    return has_candidate_call(source, methods, apis, triggers)
 
 
 def _transform(module: cst.Module, transformer: Transformer, context: CodemodContext) -> cst.Module:

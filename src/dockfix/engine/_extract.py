@@ -248,6 +248,10 @@ def _token(node: cst.BaseExpression, resolver: Resolver, ref: object, starred: b
     text = resolver.code_for(node)
     if not starred:
         value = _string_text(node, allow_f=False)
+        if value is None and isinstance(node, cst.Name):
+            # a name bound once to a string: FORCE = "-f" is read as "-f"
+            bound = resolver.binding(node)
+            value = _string_text(bound, allow_f=False) if bound is not None else None
         if value is not None:
             return Token(value, text, False, ref)
     return Token(None, text, starred, ref)

@@ -11,7 +11,9 @@ How to add a rule
 2. Put the cases on the class: ``VALID = (Valid(id, source), ...)`` must stay untouched;
    ``INVALID = (Invalid(id, source, expected), ...)`` must be reported, and rewritten to
    ``expected`` (or, with ``expected=None``, reported and left alone). ``fixable`` is
-   derived from them. ``tests/rules/test_cases.py`` turns every case into a test.
+   derived from them. ``tests/rules/test_cases.py`` turns every case into a test, run
+   with only this rule selected (``settings={"runner": ...}`` on a case overrides
+   ``Settings`` fields); expected outputs must parse and be stable under a second run.
 3. Implement ``check(call, settings) -> Verdict | None``. ``call`` is a ``DockerCall``:
    the API (``subprocess.run``...), how the program is known to be docker, the argv read
    as a ``DockerCommand`` (global options, subcommand, args; see
@@ -25,7 +27,8 @@ How to add a rule
    text and qualified names, arguments with literal values, whether the result is used
    or awaited). Fixes are ``ReplaceWith(expression_source, imports=...)`` or, when the
    call is a statement of its own, ``ReplaceStatements((stmt_source, ...), imports=...)``.
-   ``tests/engine/test_call_rules.py`` shows one end to end.
+   ``tests/engine/test_call_rules.py`` shows one end to end. ``METHODS`` also feeds the
+   ``ast`` prescan: a file with no call of those names never reaches ``check_call``.
 4. Add the class to ``ALL_RULES`` below. Rule modules must not import libcst (the
    registry is imported by the byte prefilter, which must stay light).
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Optional
+from typing import Optional, Union
 
 from dockfix.engine._argv import DockerCommand, Flags, Token, lit, read_flags
 from dockfix.engine._types import Settings
@@ -19,11 +19,8 @@ from dockfix.rules._base import (
 
 RUNTIME_DEFAULT_STOP_TIMEOUT = 10
 
-RM_FLAGS = {"-f": "force", "--force": "force", "-v": "volumes", "--volumes": "volumes"} | {
-    "-l": "link",
-    "--link": "link",
-}
 FORCE_FLAGS = {"-f": "force", "--force": "force"}
+RM_FLAGS = FORCE_FLAGS | {"-v": "volumes", "--volumes": "volumes", "-l": "link", "--link": "link"}
 RMI_FLAGS = FORCE_FLAGS | {"--no-prune": "no_prune"}
 KILL_VALUE_FLAGS = {"-s": "signal", "--signal": "signal"}
 STOP_VALUE_FLAGS = KILL_VALUE_FLAGS | {"-t": "time", "--time": "time", "--timeout": "time"}
@@ -62,25 +59,27 @@ def forced(flags: Flags, cmd: DockerCommand) -> bool:
             continue
         if value == "--":
             break
+        short = value.startswith("-") and not value.startswith("--")
         if value in ("--force", "--force=true", "--force=1") or (
-            value.startswith("-") and not value.startswith("--") and "f" in value[1:2]
+            short and "f" in value[1:].split("=")[0]
         ):
             return True
     return False
 
 
-def kill_signal(flags: Flags) -> Optional[object]:
-    """ "KILL" for the default or a KILL signal, a Token when dynamic, the name otherwise."""
+def kill_signal(flags: Flags) -> Union[str, Token]:
+    """The kill's signal: ``KILL`` for the default or any spelling of it (``SIGKILL``,
+    ``9``, ``kill``), the upper-cased name otherwise, a Token when it comes from a name."""
     signal = flags.values.get("signal")
     if signal is None:
         return "KILL"
-    if isinstance(signal, str):
-        name = signal.upper()
-        return "KILL" if name in _KILL_SIGNALS else name
-    return signal
+    if isinstance(signal, Token):
+        return signal
+    name = str(signal).upper()
+    return "KILL" if name in _KILL_SIGNALS else name
 
 
-def stop_signal(flags: Flags) -> Optional[object]:
+def stop_signal(flags: Flags) -> Union[str, Token, None]:
     """The signal of a ``stop``/``restart`` (None: the image's stop signal), as kill_signal."""
     if "signal" not in flags.values:
         return None
@@ -280,8 +279,8 @@ def dangerous_code(cmd: Optional[DockerCommand]) -> Optional[str]:
         signal = kill_signal(read_flags(cmd.args, {}, KILL_VALUE_FLAGS))
         return "DF002" if signal == "KILL" or isinstance(signal, Token) else None
     if sub in (("stop",), ("restart",)):
-        signal = stop_signal(read_flags(cmd.args, {}, STOP_VALUE_FLAGS))
-        return "DF002" if signal == "KILL" or isinstance(signal, Token) else None
+        stop = stop_signal(read_flags(cmd.args, {}, STOP_VALUE_FLAGS))
+        return "DF002" if stop == "KILL" or isinstance(stop, Token) else None
     if sub in (("volume", "rm"), ("network", "rm"), ("rmi",)):
         flags = read_flags(cmd.args, RMI_FLAGS if sub == ("rmi",) else FORCE_FLAGS)
         if not forced(flags, cmd):

@@ -922,6 +922,21 @@ class ForceRemoveContainer(Rule):
             """,
         ),
         Invalid(
+            "flag-from-constant",
+            """
+            import subprocess
+
+            FORCE = "-f"
+            subprocess.run(["docker", "rm", FORCE, name])
+            """,
+            """
+            from dockfix.runtime import docker_executor
+
+            FORCE = "-f"
+            docker_executor.stop_and_remove(name)
+            """,
+        ),
+        Invalid(
             "timeout-process",
             """
             import subprocess
