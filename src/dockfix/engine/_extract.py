@@ -11,6 +11,7 @@ from typing import Callable, Optional
 import libcst as cst
 
 from dockfix.engine._argv import Token, read_command
+from dockfix.engine._dataflow import FlowContext, follow
 from dockfix.engine._strparts import is_string_sum, refine_words
 from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
 
@@ -36,6 +37,7 @@ class Resolver:
     binding: Callable[[cst.Name], Optional[cst.BaseExpression]]  # the single bound value
     qualified: Callable[[cst.CSTNode], frozenset[str]]
     uses: Callable[[cst.Name], int]  # how many times the name is read in its scope
+    flow: Optional[FlowContext] = None  # following an argv variable (see _dataflow)
 
 
 def extract(
@@ -47,6 +49,7 @@ def extract(
     positional: list[tuple[int, cst.Arg]] = []
     argv_arg: Optional[tuple[int, cst.Arg]] = None
     words_problem: Optional[str] = None
+    related: tuple[tuple[int, int], ...] = ()
     for index, arg in enumerate(node.args):
         if arg.star == "**":
             star_kwargs = True
@@ -70,6 +73,10 @@ def extract(
             return None
         index, arg = argv_arg
         found = _argv(arg.value, index, api, resolver)
+        if isinstance(arg.value, cst.Name) and resolver.flow is not None:  # shapes: data flow
+            flow = follow(arg.value, node, resolver.flow)
+            if flow is not None:
+                found, words_problem, related = flow.argv or found, flow.reason, flow.related
         if found is None:
             return None
         tokens, shape, shell_text, program_node = found
@@ -93,6 +100,7 @@ def extract(
         result_used=result_used,
         shell_text=shell_text,
         words_problem=words_problem,
+        related=related,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Callable, Optional, Union
 
@@ -15,6 +16,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from dockfix.engine._dataflow import flow_context
 from dockfix.engine._extract import ALL_APIS, Resolver, call_site, extract
 from dockfix.engine._rewrite import (
     Target,
@@ -75,6 +77,7 @@ class Transformer(ContextAwareTransformer):
         self._statement_lines: list[tuple[int, int]] = []
         self.pending: dict[int, list[cst.BaseSmallStatement]] = {}  # emptied by the pass
         self._resolver = Resolver(self._code_for, self._binding, self._qualified, self._uses)
+        self._resolver.flow = flow_context(self, self._code_for, lambda: self._module)  # shapes
 
     # -- what extraction needs -------------------------------------------------------
     def _code_for(self, node: cst.CSTNode) -> str:
@@ -175,6 +178,8 @@ class Transformer(ContextAwareTransformer):
         finding = self._finding(original_node, rule, verdict, used)
         if finding is None:
             return updated_node
+        if call is not None and call.related:  # shapes: where the argv was built
+            finding = dataclasses.replace(finding, related=call.related)
         self.findings.append(finding)
         if not finding.fixable or (self.accept is not None and not self.accept(finding)):
             return updated_node

@@ -98,7 +98,7 @@ def why_not_fixable(call: DockerCall) -> Optional[str]:
         return shell_reason(call)
     if call.words_problem is not None:
         return call.words_problem
-    if call.argv_shape in ("variable", "variable-once"):
+    if call.argv_shape in ("variable", "variable-once", "variable-conditional"):
         return "the argv is built elsewhere (a variable); rewrite where it is built"
     if call.api == "subprocess.Popen":
         return "subprocess.Popen returns a process object; no executor method can replace it"
@@ -214,8 +214,11 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
         return None, shell_reason(call)
     if call.api == "subprocess.Popen":
         return None, "subprocess.Popen returns a process object the limiter cannot follow"
-    if call.argv_shape == "variable":
-        return None, "the argv is built elsewhere (a variable); route it by hand"
+    if call.argv_shape in ("variable", "variable-conditional"):
+        return (
+            None,
+            call.words_problem or "the argv is built elsewhere (a variable); route it by hand",
+        )
     if call.api == "asyncio.create_subprocess_shell" and settings.runner is not None:
         return None, "the configured runner is not awaitable; route it by hand"
     if call.argv_shape == "shell-plain" and call.command is not None and settings.runner is None:

@@ -134,6 +134,131 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             'docker_executor.stop_and_remove(str(c), global_args=("-H", str(host)))\n',
         ),
         Invalid(
+            "argv-variable-read-once",
+            _SP + 'def down(name):\n    cmd = ["docker", "rm", "-f", name]\n'
+            "    subprocess.run(cmd, check=True)\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'def down(name):\n    cmd = ["docker", "rm", "-f", name]\n'
+            "    docker_executor.stop_and_remove(name, check=True)\n",
+        ),
+        Invalid(
+            "argv-variable-appended",
+            _SP + "def down(names):\n"
+            '    cmd = ["docker", "rm"]\n'
+            '    cmd.append("-f")\n'
+            "    cmd.extend(names)\n"
+            '    cmd += ["web"]\n'
+            "    rc = subprocess.call(cmd)\n"
+            "    return rc\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "def down(names):\n"
+            '    cmd = ["docker", "rm"]\n'
+            '    cmd.append("-f")\n'
+            "    cmd.extend(names)\n"
+            '    cmd += ["web"]\n'
+            '    rc = docker_executor.stop_and_remove(*names, "web").returncode\n'
+            "    return rc\n",
+        ),
+        Invalid(
+            "argv-variable-plus-reassigned",
+            _SP + "def down(c):\n"
+            '    cmd = ["docker", "rm"]\n'
+            '    cmd = cmd + ["--force", c]\n'
+            "    if subprocess.call(cmd) != 0:\n"
+            "        raise RuntimeError(c)\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "def down(c):\n"
+            '    cmd = ["docker", "rm"]\n'
+            '    cmd = cmd + ["--force", c]\n'
+            "    if docker_executor.stop_and_remove(c).returncode != 0:\n"
+            "        raise RuntimeError(c)\n",
+        ),
+        Invalid(
+            "argv-variable-unrelated-statement-between",
+            _SP + "def down(name):\n"
+            '    cmd = ["docker", "rm", "-f", name]\n'
+            '    log.info("removing %s", name)\n'
+            "    subprocess.run(cmd)\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "def down(name):\n"
+            '    cmd = ["docker", "rm", "-f", name]\n'
+            '    log.info("removing %s", name)\n'
+            "    docker_executor.stop_and_remove(name)\n",
+        ),
+        Invalid(
+            "argv-variable-force-if",
+            _SP + "def down(name, force):\n"
+            '    cmd = ["docker", "rm"]\n'
+            "    if force:\n"
+            '        cmd.append("-f")\n'
+            "    cmd.append(name)\n"
+            "    subprocess.run(cmd)\n",
+            None,
+            # `cmd` is changed under a condition on line 6; the call would need one rewrite per
+            # branch (related: lines 5, 6, 8)
+        ),
+        Invalid(
+            "argv-variable-loop",
+            _SP + "def down(cs):\n"
+            '    cmd = ["docker", "rm", "-f"]\n'
+            "    for c in cs:\n"
+            "        cmd.append(c.name)\n"
+            "    subprocess.run(cmd)\n",
+            None,
+            # `cmd` is used or changed on line 6 in a way dockfix cannot follow
+        ),
+        Invalid(
+            "argv-variable-attribute-may-change",
+            _SP + "def down(self):\n"
+            '    cmd = ["docker", "rm", "-f", self.name]\n'
+            "    self.reset()\n"
+            "    subprocess.run(cmd)\n",
+            None,
+            # `self.name` may change between the assignment and the call
+        ),
+        Invalid(
+            "argv-variable-call-in-item",
+            _SP + "def down():\n"
+            '    cmd = ["docker", "rm", "-f", next_name()]\n'
+            "    subprocess.run(cmd)\n",
+            None,
+            # `next_name()` would be evaluated at the call instead of where the argv is built
+        ),
+        Invalid(
+            "argv-variable-augmented-in-loop-silent-before",
+            _SP + "def down(cs):\n"
+            '    cmd = ["docker", "rm", "-f"]\n'
+            "    for c in cs:\n"
+            "        cmd += [c]\n"
+            "    subprocess.run(cmd)\n",
+            None,
+            # `cmd` is used or changed on line 6 (bound twice: was not seen at all before)
+        ),
+        Invalid(
+            "program-module-constant-in-variable",
+            _SP + 'DOCKER = "docker"\n\n\ndef down(c):\n'
+            '    argv = [DOCKER, "container", "rm", "-f", c]\n'
+            "    subprocess.run(argv)\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'DOCKER = "docker"\n\n\ndef down(c):\n'
+            '    argv = [DOCKER, "container", "rm", "-f", c]\n'
+            "    docker_executor.stop_and_remove(c)\n",
+        ),
+        Invalid(
+            "program-environment",
+            'import os\nimport subprocess\n\nDOCKER = os.environ.get("DOCKER", "docker")\n\n\n'
+            'def down(c):\n    subprocess.run([DOCKER, "rm", "-f", c])\n',
+            None,
+            # the program name `DOCKER` is not known to be docker (it may be podman)
+        ),
+        Invalid(
+            "program-docker-exe-parameter",
+            _SP + "def down(docker_exe, c):\n"
+            '    subprocess.run(f"{docker_exe} rm -f {c}", shell=True)\n',
+            None,
+            # the program name is not known to be docker (it may be podman)
+        ),
+        Invalid(
             "shell-command-substitution",
             _SP + 'subprocess.run("docker rm -f $(docker ps -aq)", shell=True)\n',
             None,
@@ -255,6 +380,30 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
         ),
     ),
     "DF005": (
+        Invalid(
+            "argv-variable-extended-routed-as-is",
+            _SP + "def ps():\n"
+            '    cmd = ["docker", "ps"]\n'
+            '    cmd += ["--format", "{{.Names}}"]\n'
+            "    return subprocess.check_output(cmd, text=True)\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "def ps():\n"
+            '    cmd = ["docker", "ps"]\n'
+            '    cmd += ["--format", "{{.Names}}"]\n'
+            "    return docker_executor.check_output(cmd, text=True)\n",
+        ),
+        Invalid(
+            "argv-variable-used-after-routed",
+            _SP + "def up(image):\n"
+            '    cmd = ["docker", "run", "-d", image]\n'
+            "    subprocess.run(cmd, check=True)\n"
+            '    log.info("ran %s", cmd)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "def up(image):\n"
+            '    cmd = ["docker", "run", "-d", image]\n'
+            "    docker_executor.run(cmd, check=True)\n"
+            '    log.info("ran %s", cmd)\n',
+        ),
         Invalid(
             "shell-fstring-logs",
             _SP + 'out = subprocess.check_output(f"docker logs {c}", shell=True, text=True)\n',

@@ -987,10 +987,11 @@ class ForceRemoveContainer(Rule):
 
 
             cmd = ["docker", "rm", "-f", name]
+            audit(cmd)
             subprocess.run(cmd)
             """,
             None,
-            # the argv is built elsewhere (a variable); rewrite where it is built
+            # `cmd` is used or changed on line 5 in a way dockfix cannot follow; rewrite it by hand
         ),
         Invalid(
             "program-attribute",
