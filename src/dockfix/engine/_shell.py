@@ -8,6 +8,7 @@ becomes one argv item; a word that is a single ``" ".join(xs)`` hole becomes ``*
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,11 @@ from typing import Optional, Union
 from dockfix.engine._argv import Token
 
 HOLE_BASE = 0xE000  # hole i is chr(HOLE_BASE + i)
+QUOTED_BASE = 0xF000  # hole i inside shell quotes, once scanned
+# a whole word made of one placeholder named like this may hold several words, or none
+_MANY = re.compile(
+    r"(args|argv|opts|options|flags|extras?|params|cmds?|command|cmdline|[^siu]s)$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -96,7 +102,7 @@ def _scan(text: str) -> tuple[list[str], Optional[str]]:
             if ch == "'":
                 quote = None
             else:
-                current.append(ch)
+                current.append(_quoted(ch))
             continue
         if quote == '"':
             if ch == '"':
@@ -104,7 +110,7 @@ def _scan(text: str) -> tuple[list[str], Optional[str]]:
             elif ch in "$`\\":
                 return words, _reason(ch, nxt) + " inside double quotes"
             else:
-                current.append(ch)
+                current.append(_quoted(ch))
             continue
         if ch in " \t":
             if in_word:
@@ -123,6 +129,12 @@ def _scan(text: str) -> tuple[list[str], Optional[str]]:
     if in_word:
         words.append("".join(current))
     return words, None
+
+
+def _quoted(ch: str) -> str:
+    """A hole inside shell quotes is one word whatever its value: mark it."""
+    index = _hole_index(ch)
+    return ch if index is None else chr(QUOTED_BASE + index)
 
 
 def _reason(ch: str, nxt: str) -> str:
@@ -162,8 +174,11 @@ def words_of(built: Built, mode: str) -> Union[tuple[Token, ...], str]:
 
 def _token(word: str, built: Built) -> Union[Token, str]:
     parts: list[Union[str, Hole]] = []
+    quoted = False
     for ch in word:
         index = _hole_index(ch)
+        if index is None and ord(ch) >= QUOTED_BASE and ord(ch) - QUOTED_BASE < 0x1000:
+            index, quoted = ord(ch) - QUOTED_BASE, True
         if index is None:
             if parts and isinstance(parts[-1], str):
                 parts[-1] += ch
@@ -183,10 +198,20 @@ def _token(word: str, built: Built) -> Union[Token, str]:
         assert isinstance(hole, Hole)
         if hole.spread is not None:
             return Token(None, hole.spread, starred=True)
+        if not quoted and not hole.quoted and _MANY.search(_last_name(hole.source)):
+            return (
+                f"`{hole.source}` may hold several words (or none) that would be split "
+                "apart at run time; build the argv as a list by hand"
+            )
         return Token(None, _lone(hole))
     if any(isinstance(p, Hole) and p.spread is not None for p in parts):
         return "a joined value inside a word would be split by the shell; rewrite it by hand"
     return _mixed(parts, built)
+
+
+def _last_name(source: str) -> str:
+    """``names`` in ``self.names``; the whole text for anything else."""
+    return source.rsplit(".", 1)[-1]
 
 
 def _lone(hole: Hole) -> str:

@@ -301,6 +301,18 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             # a field with a conversion or a format spec: the shell would read its quotes
         ),
         Invalid(
+            "shell-plural-placeholder",
+            _SP + 'subprocess.run(f"docker rm -f {names}", shell=True)\n',
+            None,
+            # `names` may hold several words (or none) that would be split apart at run time
+        ),
+        Invalid(
+            "shell-plural-placeholder-quoted",
+            _SP + "subprocess.run(f\"docker rm -f '{names}'\", shell=True)\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "docker_executor.stop_and_remove(str(names))\n",
+        ),
+        Invalid(
             "shell-str-format",
             _SP + 'subprocess.run("docker rm -f {}".format(c), shell=True)\n',
             None,
@@ -474,6 +486,12 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             'import os\n\n\nnames = os.popen("docker ps --format {{.Names}}").read().split()\n',
             None,
             # ...: the shell string uses braces (brace expansion); os.popen returns a file
+        ),
+        Invalid(
+            "shell-extra-args",
+            _SP + 'subprocess.run(f"docker run -d {extra_args} {image}", shell=True)\n',
+            None,
+            # `extra_args` may hold several words (or none) that would be split apart
         ),
         Invalid(
             "shell-and-list",
