@@ -50,9 +50,16 @@ class ForceRemoveContainer(Rule):
     (`DOCKFIX_DOCKER`, default `docker` on `PATH`).
     Argv may be a list or tuple (also joined with `+`, the joined part read as names), a
     `"...".split()`, `shlex.split("...")`, a `shell=True` string without shell syntax, or
-    such a string in an `os.system(...)` statement (its result unused).
+    such a string in an `os.system(...)` statement (its result unused). Such strings may be
+    f-strings, `"... %s" % x` or `"..." + x`: each placeholder word becomes one argument
+    (`str(x)`, `f"web-{i}"`; `" ".join(xs)` becomes `*xs`, `shlex.quote(x)` becomes `x`);
+    the shell would also have split a value at blanks and expanded globs in it.
+    An argv variable is followed from its assignment (`append`, `extend`, `+=`, `+`) to
+    the call in the same block; the list it was built in is left in place, unused.
     Not fixed (reported with the reason): a shell string with shell syntax
-    (`$(...)`, `||`, pipes), an argv built in a variable,
+    (`$(...)`, `||`, pipes, redirections, globs; the reason names it), a placeholder named
+    like several words (`{names}`, `{opts}`), `str.format`, an argv changed under an `if`,
+    in a loop or passed elsewhere (`Finding.related` points at those lines),
     a program name dockfix cannot resolve, `Popen`, a `timeout=` (a process timeout,
     which is not the stop grace period), `-l`/`--link`, comments inside the call.
     """

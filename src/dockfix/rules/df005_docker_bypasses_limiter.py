@@ -47,9 +47,14 @@ class DockerBypassesLimiter(Rule):
     variable. A `shell=True` string without any shell syntax becomes the same words as an
     argv list (`shell=True` dropped); if docker is missing, that raises `FileNotFoundError`
     where the shell returned 127. An `os.system("docker ...")` statement without shell
-    syntax becomes `run([...])`. Not fixed: shell strings with shell syntax, `os.system`
-    whose result (a wait status) is used, `os.popen`, an argv variable also changed or
-    read elsewhere (an argv variable read only by the call is routed as is), a
+    syntax becomes `run([...])`; an f-string, `%` or `+` placeholder word becomes one
+    argument (`str(x)`), as for DF001. `asyncio.create_subprocess_shell("docker ...")`
+    without shell syntax becomes `await docker_executor.aio.create_subprocess_exec(...)`
+    with the words as arguments: the same `Process` object, holding a slot until it exits.
+    An argv variable followed from its assignment to the call (`append`, `extend`, `+=`)
+    is routed as is. Not fixed: shell strings with shell syntax, `os.system`
+    whose result (a wait status) is used, `os.popen` (a file object), an argv variable
+    changed under an `if`, in a loop or passed elsewhere, a
     subcommand from a variable, a `+`-joined or starred part in a removal or kill (it may
     hold a force flag), a program name dockfix cannot resolve.
     """
