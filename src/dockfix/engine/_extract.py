@@ -11,7 +11,7 @@ from typing import Callable, Optional
 import libcst as cst
 
 from dockfix.engine._argv import Token, read_command
-from dockfix.engine._dataflow import FlowContext, follow
+from dockfix.engine._dataflow import Flow, FlowContext, follow
 from dockfix.engine._strparts import is_string_sum, refine_words
 from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
 
@@ -66,6 +66,10 @@ def extract(
         )
         shape, shell_text = "exec-args", None
         program_node = positional[0][1].value if positional else None
+        flow = _exec_flow(node, positional, resolver)  # shapes: `*cmd` from a variable
+        if flow is not None and flow.argv is not None:
+            tokens, shape, _, program_node = flow.argv
+            words_problem, related = flow.reason, flow.related
     else:
         if argv_arg is None and positional:
             argv_arg = positional[0]
@@ -118,6 +122,18 @@ def _plain_shell(
         return True
     shell = keywords.get("shell")
     return api in ARGV_APIS and shell is not None and shell.value is True
+
+
+def _exec_flow(
+    node: cst.Call, positional: list[tuple[int, cst.Arg]], resolver: Resolver
+) -> Optional[Flow]:
+    """``create_subprocess_exec(*cmd)``: the argv ``cmd`` holds (see ``_dataflow``)."""
+    if len(positional) != 1 or resolver.flow is None:
+        return None
+    arg = positional[0][1]
+    if arg.star != "*" or not isinstance(arg.value, cst.Name):
+        return None
+    return follow(arg.value, node, resolver.flow)
 
 
 def _keyword(arg: cst.Arg, resolver: Resolver) -> Keyword:

@@ -357,6 +357,16 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             # the same result (a process object, not awaited to the end)
         ),
         Invalid(
+            "asyncio-exec-starred-rm",
+            "import asyncio\n\n\nasync def down(c):\n"
+            '    cmd = ["docker", "rm", "-f", c]\n'
+            "    proc = await asyncio.create_subprocess_exec(*cmd)\n"
+            "    await proc.wait()\n",
+            None,
+            # asyncio.create_subprocess_exec cannot be replaced by an executor method with the
+            # same result (a Process); seen through the variable (was silent before)
+        ),
+        Invalid(
             "str-split-shlex-quote",
             "import shlex\nimport subprocess\n\n\n"
             'subprocess.run(f"docker rm -f {shlex.quote(c)}".split())\n',
@@ -486,6 +496,17 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             'import os\n\n\nnames = os.popen("docker ps --format {{.Names}}").read().split()\n',
             None,
             # ...: the shell string uses braces (brace expansion); os.popen returns a file
+        ),
+        Invalid(
+            "asyncio-exec-starred-variable",
+            "import asyncio\n\n\nasync def ps():\n"
+            '    cmd = ["docker", "ps", "-a"]\n'
+            "    proc = await asyncio.create_subprocess_exec(*cmd, stdout=PIPE)\n"
+            "    return await proc.communicate()\n",
+            "from dockfix.runtime import docker_executor\n\n\nasync def ps():\n"
+            '    cmd = ["docker", "ps", "-a"]\n'
+            "    proc = await docker_executor.aio.create_subprocess_exec(*cmd, stdout=PIPE)\n"
+            "    return await proc.communicate()\n",
         ),
         Invalid(
             "shell-extra-args",
