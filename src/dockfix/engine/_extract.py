@@ -12,7 +12,7 @@ import libcst as cst
 
 from dockfix.engine._argv import Token, read_command
 from dockfix.engine._dataflow import Flow, FlowContext, follow
-from dockfix.engine._strparts import is_string_sum, refine_words
+from dockfix.engine._strparts import is_string_sum, refine_words, sh_c_payload, tokens_text
 from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
 
 ARGV_APIS = frozenset(
@@ -86,6 +86,16 @@ def extract(
         tokens, shape, shell_text, program_node = found
         if shape in ("shell", "split", "shlex-split"):  # command strings: see _strparts
             tokens, words_problem = refine_words(arg.value, shape, resolver.code_for, tokens)
+        payload = sh_c_payload(arg.value, tokens)  # shapes: ["sh", "-c", "docker ..."]
+        text = _string_text(payload) if payload is not None else None
+        if payload is not None and text is not None and _split(text, shell=True):
+            shape, shell_text = "shell", text
+            tokens, problem = refine_words(
+                payload, shape, resolver.code_for, _split(text, shell=True)
+            )
+            words_problem = f"it runs through `{tokens_text(found[0][:2])}`" + (
+                f"; {problem}" if problem else ""
+            )
     if not tokens or tokens[0].starred:
         return None
     plain = words_problem is None and _plain_shell(shell_text, api, keywords, result_used)

@@ -228,3 +228,25 @@ def _quoted_arg(call: cst.Call, code_for: CodeFor) -> Optional[str]:
         return None
     arg = call.args[0]
     return code_for(arg.value) if not arg.star and arg.keyword is None else None
+
+
+_SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ash"})
+
+
+def sh_c_payload(
+    value: cst.BaseExpression, tokens: tuple[Token, ...]
+) -> Optional[cst.BaseExpression]:
+    """The command string of ``["sh", "-c", "..."]`` (a shell string in an argv list)."""
+    if not isinstance(value, (cst.List, cst.Tuple)) or len(value.elements) != 3 or len(tokens) != 3:
+        return None
+    program, flag = tokens[0], tokens[1]
+    if not program.literal or program.value is None or flag.value != "-c" or not flag.literal:
+        return None
+    if program.value.rsplit("/", 1)[-1] not in _SHELLS:
+        return None
+    last = value.elements[2]
+    return None if isinstance(last, cst.StarredElement) else last.value
+
+
+def tokens_text(tokens: tuple[Token, ...]) -> str:
+    return " ".join(t.value if t.value is not None else t.text for t in tokens)

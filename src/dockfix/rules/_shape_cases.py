@@ -32,6 +32,7 @@ _VALID: dict[str, tuple[Valid, ...]] = {
             "shell-exec-inside",
             _SP + 'subprocess.run(f"docker exec {c} rm -f /tmp/x", shell=True)\n',
         ),
+        Valid("bash-c-echo", _SP + 'subprocess.run(["bash", "-c", "echo docker rm -f x"])\n'),
         Valid("split-rm-without-force", _SP + 'subprocess.run(f"docker rm {c}".split())\n'),
     ),
     "DF005": (
@@ -367,6 +368,12 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             # same result (a Process); seen through the variable (was silent before)
         ),
         Invalid(
+            "sh-c-payload",
+            _SP + 'subprocess.run(["sh", "-c", f"docker rm -f {c} || true"], check=False)\n',
+            None,
+            # ...: it runs through `sh -c`; the shell string uses `||` (a fallback command)
+        ),
+        Invalid(
             "str-split-shlex-quote",
             "import shlex\nimport subprocess\n\n\n"
             'subprocess.run(f"docker rm -f {shlex.quote(c)}".split())\n',
@@ -525,6 +532,12 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             _SP + 'subprocess.run("docker ps -aq | xargs docker rm -f", shell=True)\n',
             None,
             # ...: the shell string uses a pipe `|` (the rm after the pipe is not read)
+        ),
+        Invalid(
+            "bash-c-plain",
+            _SP + 'subprocess.run(["/bin/bash", "-c", "docker ps -a"], check=True)\n',
+            None,
+            # ...: it runs through `/bin/bash -c` (report only)
         ),
         Invalid(
             "shell-without-shell-true",

@@ -58,7 +58,8 @@ class ForceRemoveContainer(Rule):
     the call in the same block; the list it was built in is left in place, unused.
     Not fixed (reported with the reason): a shell string with shell syntax
     (`$(...)`, `||`, pipes, redirections, globs; the reason names it), a placeholder named
-    like several words (`{names}`, `{opts}`), `str.format`, an argv changed under an `if`,
+    like several words (`{names}`, `{opts}`), `str.format`, `["sh", "-c", "docker ..."]`,
+    an argv changed under an `if`,
     in a loop or passed elsewhere (`Finding.related` points at those lines),
     a program name dockfix cannot resolve, `Popen`, a `timeout=` (a process timeout,
     which is not the stop grace period), `-l`/`--link`, comments inside the call.
