@@ -12,8 +12,10 @@ import libcst as cst
 
 from dockfix.engine._argv import Token, read_command
 from dockfix.engine._dataflow import Flow, FlowContext, follow
+from dockfix.engine._shell import command_words
 from dockfix.engine._strparts import is_string_sum, refine_words, sh_c_payload, tokens_text
 from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
+from dockfix.rules._common import dangerous_code
 
 ARGV_APIS = frozenset(
     {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"}
@@ -96,6 +98,8 @@ def extract(
             words_problem = f"it runs through `{tokens_text(found[0][:2])}`" + (
                 f"; {problem}" if problem else ""
             )
+    if shape == "shell" and words_problem is not None and shell_text is not None:
+        tokens = _riskiest(shell_text) or tokens  # shapes: `cd x && docker rm -f c`
     if not tokens or tokens[0].starred:
         return None
     plain = words_problem is None and _plain_shell(shell_text, api, keywords, result_used)
@@ -132,6 +136,25 @@ def _plain_shell(
         return True
     shell = keywords.get("shell")
     return api in ARGV_APIS and shell is not None and shell.value is True
+
+
+def _riskiest(text: str) -> Optional[tuple[Token, ...]]:
+    """The docker command of a shell string with syntax that a rule would claim first (a
+    removal or kill), else its first docker command; None when it runs no docker."""
+    first: Optional[tuple[Token, ...]] = None
+    for words in command_words(text):
+        if not _is_docker_path(words[0]):
+            continue
+        tokens = tuple(
+            Token(None, w.replace(_PLACEHOLDER, "{...}"))
+            if _PLACEHOLDER in w
+            else Token(w, repr(w))
+            for w in words
+        )
+        if dangerous_code(read_command(tokens)) is not None:
+            return tokens
+        first = first or tokens
+    return first
 
 
 def _exec_flow(

@@ -251,3 +251,30 @@ def _py_str(value: str, quote: str) -> str:
     if quote == '"' and text.startswith("'") and '"' not in value:
         text = '"' + text[1:-1].replace("\\'", "'") + '"'
     return text
+
+
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&", "(", ")", ";;", "|&", "\n"})
+_PREFIXES = frozenset({"xargs", "sudo", "exec", "command", "nohup", "time", "then", "do"})
+
+
+def command_words(text: str) -> list[list[str]]:
+    """The simple commands of a shell string with syntax, as words (read for what they run,
+    never rewritten): ``cd x && docker rm -f c`` gives ``[["cd", "x"], ["docker", ...]]``.
+    Prefixes like ``xargs -r`` and ``sudo`` are dropped; a redirection ends the words."""
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    commands: list[list[str]] = [[]]
+    ended = False
+    try:
+        for word in lexer:
+            if word in _SEPARATORS:
+                commands.append([])
+                ended = False
+            elif (word and word[0] in "<>") or ended:
+                ended = True
+            elif commands[-1] or (word not in _PREFIXES and not word.startswith("-")):
+                commands[-1].append(word)
+    except ValueError:
+        return []
+    return [words for words in commands if words]

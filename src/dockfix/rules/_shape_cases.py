@@ -33,6 +33,10 @@ _VALID: dict[str, tuple[Valid, ...]] = {
             _SP + 'subprocess.run(f"docker exec {c} rm -f /tmp/x", shell=True)\n',
         ),
         Valid("bash-c-echo", _SP + 'subprocess.run(["bash", "-c", "echo docker rm -f x"])\n'),
+        Valid(
+            "shell-echo-piped",
+            _SP + 'subprocess.run("echo docker rm -f x | tee log", shell=True)\n',
+        ),
         Valid("split-rm-without-force", _SP + 'subprocess.run(f"docker rm {c}".split())\n'),
     ),
     "DF005": (
@@ -272,6 +276,24 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             # ...: the shell string uses `||` (a fallback command)
         ),
         Invalid(
+            "shell-rm-after-and",
+            _SP + 'subprocess.run(f"docker stop {c} && docker rm -f {c}", shell=True)\n',
+            None,
+            # ...: `&&` (a command list); the removal after `&&` is what DF001 claims
+        ),
+        Invalid(
+            "shell-pipe-xargs-rm",
+            _SP + 'subprocess.run("docker ps -aq | xargs -r docker rm -f", shell=True)\n',
+            None,
+            # ...: the shell string uses a pipe `|` (the rm run by xargs is read)
+        ),
+        Invalid(
+            "shell-for-loop",
+            _SP + 'subprocess.run("for c in a b; do docker rm -f $c; done", shell=True)\n',
+            None,
+            # ...: the shell string uses `;` (several commands)
+        ),
+        Invalid(
             "shell-redirect",
             _SP + 'subprocess.run(f"docker rm -f {c} 2>/dev/null", shell=True)\n',
             None,
@@ -391,6 +413,12 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             "os-system-kill",
             'import os\n\n\nos.system("docker kill " + name)\n',
             "from dockfix.runtime import docker_executor\n\n\ndocker_executor.stop(name)\n",
+        ),
+        Invalid(
+            "os-system-cd-then-kill",
+            'import os\n\n\nos.system("cd /srv && docker kill web")\n',
+            None,
+            # ...: the shell string uses `&&` (a command list)
         ),
     ),
     "DF003": (
@@ -528,16 +556,10 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             # ...: the shell string uses `&&` (a command list)
         ),
         Invalid(
-            "shell-pipe-xargs-rm",
-            _SP + 'subprocess.run("docker ps -aq | xargs docker rm -f", shell=True)\n',
+            "shell-cd-then-compose",
+            _SP + 'subprocess.run("cd /srv && docker compose up -d", shell=True)\n',
             None,
-            # ...: the shell string uses a pipe `|` (the rm after the pipe is not read)
-        ),
-        Invalid(
-            "bash-c-plain",
-            _SP + 'subprocess.run(["/bin/bash", "-c", "docker ps -a"], check=True)\n',
-            None,
-            # ...: it runs through `/bin/bash -c` (report only)
+            # ...: the shell string uses `&&` (the docker command after `cd` is read)
         ),
         Invalid(
             "shell-without-shell-true",
