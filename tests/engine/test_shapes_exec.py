@@ -38,6 +38,9 @@ ROUTED = [
     ),
     pytest.param('os.system(f"docker pull {image}")', id="os-system"),
     pytest.param(
+        'if os.system(f"docker pull {image}") != 0:\n    raise SystemExit(3)', id="os-system-zero"
+    ),
+    pytest.param(
         "subprocess.run(f'docker run -e \"A=b c\" --rm {image} true', shell=True)",
         id="double-quoted-blank",
     ),

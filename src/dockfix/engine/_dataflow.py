@@ -17,6 +17,7 @@ import libcst as cst
 from libcst.metadata import GlobalScope, PositionProvider, ScopeProvider
 
 from dockfix.engine._argv import Token
+from dockfix.engine._status import zero_tested_calls
 
 Position = tuple[int, int]
 # the argv as extraction reads it: tokens, shape, shell text, the node naming the program
@@ -40,6 +41,7 @@ class FlowContext:
     position: Callable[[cst.CSTNode], Position]
     scope_node: Callable[[cst.Name], Optional[cst.CSTNode]]  # the function (or module)
     assignments: Callable[[cst.Name], int]  # how many times the name is bound in its scope
+    zero_tested: Callable[[cst.Call], bool] = lambda call: False  # see _status
 
 
 _Block = Sequence[cst.BaseStatement]
@@ -127,7 +129,14 @@ def flow_context(
         scope = node.get_metadata(ScopeProvider, name, None)
         return len(scope[name.value]) if scope is not None else 0
 
-    return FlowContext(code_for, position, scope_node, assignments)
+    tested: list[frozenset[int]] = []
+
+    def zero_tested(call: cst.Call) -> bool:
+        if not tested:
+            tested.append(zero_tested_calls(module()))
+        return id(call) in tested[0]
+
+    return FlowContext(code_for, position, scope_node, assignments, zero_tested)
 
 
 def _find_block(owner: cst.CSTNode, call: cst.Call) -> Optional[tuple[_Block, int]]:

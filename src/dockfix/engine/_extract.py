@@ -102,7 +102,10 @@ def extract(
         tokens = _riskiest(shell_text) or tokens  # shapes: `cd x && docker rm -f c`
     if not tokens or tokens[0].starred:
         return None
-    plain = words_problem is None and _plain_shell(shell_text, api, keywords, result_used)
+    used = result_used
+    if used and api == "os.system" and resolver.flow is not None:  # shapes: `os.system(..) == 0`
+        used = not resolver.flow.zero_tested(node)
+    plain = words_problem is None and _plain_shell(shell_text, api, keywords, used)
     if shape == "shell" and plain:
         shape = "shell-plain"
     kind = _program_kind(tokens[0], program_node, resolver)

@@ -31,7 +31,7 @@ SUBPROCESS_RESULT = {
     "subprocess.call": ".returncode",
     "subprocess.check_call": ".returncode",
     "subprocess.check_output": ".stdout",
-    "os.system": None,  # only as a statement, with a plain command string
+    "os.system": ".returncode",  # a statement, or a result only tested against zero
 }
 
 
@@ -247,7 +247,9 @@ def executor_method(call: DockerCall) -> str:
     """The executor's mirror of the call's API (``os.system`` statements become ``run``)."""
     if call.api == "asyncio.create_subprocess_shell":
         return "aio.create_subprocess_exec"
-    return "run" if call.api == "os.system" else call.short_api
+    if call.api == "os.system":  # a statement, or its result only tested against zero
+        return "call" if call.result_used else "run"
+    return call.short_api
 
 
 def shell_reason(call: DockerCall) -> str:
@@ -260,7 +262,7 @@ def shell_reason(call: DockerCall) -> str:
     if call.api == "os.system":
         return (
             f"{base}: os.system returns a wait status (the exit code shifted by 8 bits on "
-            "POSIX), not a return code; rewrite the use of its result by hand"
+            "POSIX), not a return code; only a test against zero keeps its meaning"
         )
     if call.api == "os.popen":
         return f"{base}: os.popen returns a file object over the shell's output"

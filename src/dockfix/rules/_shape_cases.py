@@ -360,8 +360,14 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             # ...: `shell=` is not literally True
         ),
         Invalid(
-            "os-system-status-used",
+            "os-system-tested-against-zero",
             'import os\n\n\nif os.system(f"docker rm -f {c}") != 0:\n    pass\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            "if docker_executor.stop_and_remove(str(c)).returncode != 0:\n    pass\n",
+        ),
+        Invalid(
+            "os-system-status-used",
+            'import os\n\n\nstatus = os.system(f"docker rm -f {c}") >> 8\n',
             None,
             # ...: os.system returns a wait status (the exit code shifted by 8 bits on POSIX)
         ),
@@ -519,6 +525,18 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             None,
             # the configured runner is not awaitable; route it by hand
             settings={"runner": "self.run_docker"},
+        ),
+        Invalid(
+            "os-system-truthiness",
+            'import os\n\n\nif os.system("docker pull busybox"):\n    raise SystemExit(1)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'if docker_executor.call(["docker", "pull", "busybox"]):\n    raise SystemExit(1)\n',
+        ),
+        Invalid(
+            "os-system-not",
+            'import os\n\n\nok = not os.system("docker pull busybox")\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'ok = not docker_executor.call(["docker", "pull", "busybox"])\n',
         ),
         Invalid(
             "os-system-status-used",

@@ -50,7 +50,8 @@ class ForceRemoveContainer(Rule):
     (`DOCKFIX_DOCKER`, default `docker` on `PATH`).
     Argv may be a list or tuple (also joined with `+`, the joined part read as names), a
     `"...".split()`, `shlex.split("...")`, a `shell=True` string without shell syntax, or
-    such a string in an `os.system(...)` statement (its result unused). Such strings may be
+    such a string in an `os.system(...)` statement (or its result only tested against zero:
+    `.returncode` then stands for the wait status, zero exactly when it is). Strings may be
     f-strings, `"... %s" % x` or `"..." + x`: each placeholder word becomes one argument
     (`str(x)`, `f"web-{i}"`; `" ".join(xs)` becomes `*xs`, `shlex.quote(x)` becomes `x`);
     the shell would also have split a value at blanks and expanded globs in it.

@@ -52,8 +52,10 @@ class DockerBypassesLimiter(Rule):
     without shell syntax becomes `await docker_executor.aio.create_subprocess_exec(...)`
     with the words as arguments: the same `Process` object, holding a slot until it exits.
     An argv variable followed from its assignment to the call (`append`, `extend`, `+=`)
-    is routed as is. Not fixed: shell strings with shell syntax, `os.system`
-    whose result (a wait status) is used, `os.popen` (a file object), an argv variable
+    is routed as is. An `os.system(...)` result only tested against zero (`== 0`, `!= 0`,
+    `if`, `not`) becomes `call([...])`: a wait status is zero exactly when the return code
+    is. Not fixed: shell strings with shell syntax, `os.system` whose result (a wait
+    status) is used otherwise, `os.popen` (a file object), an argv variable
     changed under an `if`, in a loop or passed elsewhere, a
     subcommand from a variable, a `+`-joined or starred part in a removal or kill (it may
     hold a force flag), a program name dockfix cannot resolve.
