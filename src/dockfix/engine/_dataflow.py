@@ -53,12 +53,18 @@ def follow(name: cst.Name, call: cst.Call, ctx: FlowContext) -> Optional[Flow]:
     owner = ctx.scope_node(name)
     if owner is None:
         return None
-    found = _find_block(owner, call)
-    if found is None:
+    path = _find_path(owner, call)
+    if not path:
         return None
-    block, at = found
-    start = _assignment_before(block, at, name.value)
-    if start is None:
+    innermost = path[-1][0][path[-1][1]]
+    own = _count(innermost, name.value)
+    for block, at in reversed(path):  # from the call's own block outwards
+        if _count(block[at], name.value) != own:
+            return None  # the block around the call touches the name too
+        start = _assignment_before(block, at, name.value)
+        if start is not None:
+            break
+    else:
         return None
     assign = block[start]
     related = [ctx.position(assign)]
@@ -89,7 +95,7 @@ def follow(name: cst.Name, call: cst.Call, ctx: FlowContext) -> Optional[Flow]:
                 f"`{name.value}` is changed under a condition on line {ctx.position(stmt)[0]}; "
                 "the call would need one rewrite per branch: rewrite it by hand"
             )
-    if not _call_reads_first(block[at], call, name.value):
+    if not _call_reads_first(innermost, call, name.value):
         why = f"`{name.value}` is used around the call"
         return _unknown(elements, name, ctx, why, related)
     tokens = tuple(_token(item, ctx) for item in items)
@@ -139,33 +145,30 @@ def flow_context(
     return FlowContext(code_for, position, scope_node, assignments, zero_tested)
 
 
-def _find_block(owner: cst.CSTNode, call: cst.Call) -> Optional[tuple[_Block, int]]:
-    """The statement list in ``owner`` (not in nested functions) holding the statement
-    that makes ``call``, and that statement's index."""
+def _find_path(owner: cst.CSTNode, call: cst.Call) -> list[tuple[_Block, int]]:
+    """The statement lists in ``owner`` (not in nested functions) around ``call``, outermost
+    first, each with the index of the statement holding it."""
     body: Optional[_Block] = None
     if isinstance(owner, cst.Module):
         body = owner.body
     elif isinstance(owner, cst.FunctionDef) and isinstance(owner.body, cst.IndentedBlock):
         body = owner.body.body
-    if body is None:
-        return None
-    return _search(body, call)
+    return _search(body, call) if body is not None else []
 
 
-def _search(body: _Block, call: cst.Call) -> Optional[tuple[_Block, int]]:
+def _search(body: _Block, call: cst.Call) -> list[tuple[_Block, int]]:
     for index, stmt in enumerate(body):
         if not _contains(stmt, call):
             continue
-        if isinstance(stmt, cst.SimpleStatementLine):
-            return body, index
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            return None
-        for inner in _blocks(stmt):
-            found = _search(inner, call)
-            if found is not None:
-                return found
-        return body, index  # in a compound statement's header (an if test, a with item)
-    return None
+            return []
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            for inner in _blocks(stmt):
+                found = _search(inner, call)
+                if found:
+                    return [(body, index), *found]
+        return [(body, index)]  # or in a compound statement's header (an if test)
+    return []
 
 
 def _blocks(stmt: cst.BaseStatement) -> list[_Block]:
@@ -194,6 +197,21 @@ def _contains(node: cst.CSTNode, target: cst.CSTNode) -> bool:
     finder = _Finder(target, None)
     node.visit(finder)
     return finder.found
+
+
+class _Counter(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name, self.count = name, 0
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == self.name:
+            self.count += 1
+
+
+def _count(node: cst.CSTNode, name: str) -> int:
+    counter = _Counter(name)
+    node.visit(counter)
+    return counter.count
 
 
 def _mentions(node: cst.CSTNode, name: str) -> bool:

@@ -191,6 +191,32 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             "    docker_executor.stop_and_remove(name)\n",
         ),
         Invalid(
+            "argv-variable-call-in-try",
+            _SP + "def down(c):\n"
+            '    cmd = ["docker", "rm", "-f", c]\n'
+            "    try:\n"
+            "        subprocess.run(cmd, check=True)\n"
+            "    except subprocess.CalledProcessError:\n"
+            "        pass\n",
+            "import subprocess\nfrom dockfix.runtime import docker_executor\n\n\n"
+            "def down(c):\n"
+            '    cmd = ["docker", "rm", "-f", c]\n'
+            "    try:\n"
+            "        docker_executor.stop_and_remove(c, check=True)\n"
+            "    except subprocess.CalledProcessError:\n"
+            "        pass\n",
+        ),
+        Invalid(
+            "argv-variable-accumulated-in-loop",
+            _SP + "def down(cs):\n"
+            '    cmd = ["docker", "rm", "-f"]\n'
+            "    for c in cs:\n"
+            "        cmd.append(c)\n"
+            "        subprocess.run(cmd)\n",
+            None,
+            # the argv is built elsewhere (a variable): the loop changes it between calls
+        ),
+        Invalid(
             "argv-variable-force-if",
             _SP + "def down(name, force):\n"
             '    cmd = ["docker", "rm"]\n'
