@@ -21,7 +21,9 @@ ARGV_APIS = frozenset(
     {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"}
     | {"subprocess.Popen"}
 )
-SHELL_APIS = frozenset({"os.system", "os.popen", "asyncio.create_subprocess_shell"})
+SHELL_APIS = frozenset({"os.system", "os.popen", "asyncio.create_subprocess_shell"}) | frozenset(
+    {"subprocess.getoutput", "subprocess.getstatusoutput"}  # shapes: report only
+)
 EXEC_APIS = frozenset({"asyncio.create_subprocess_exec"})
 ALL_APIS = ARGV_APIS | SHELL_APIS | EXEC_APIS
 _TRIGGER_TEXTS = tuple(t.decode() for t in DOCKER_TRIGGERS)

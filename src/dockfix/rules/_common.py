@@ -266,6 +266,8 @@ def shell_reason(call: DockerCall) -> str:
         )
     if call.api == "os.popen":
         return f"{base}: os.popen returns a file object over the shell's output"
+    if call.api in ("subprocess.getoutput", "subprocess.getstatusoutput"):
+        return f"{base}: {call.api} returns the shell's combined output; no executor method does"
     subprocess_api = call.api in SUBPROCESS_RESULT or call.api == "subprocess.Popen"
     if subprocess_api and not call.keyword_true("shell"):
         return f"{base}: `shell=` is not literally True"

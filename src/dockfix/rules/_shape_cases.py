@@ -428,6 +428,12 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             # ...: it runs through `sh -c`; the shell string uses `||` (a fallback command)
         ),
         Invalid(
+            "getstatusoutput",
+            _SP + 'status, out = subprocess.getstatusoutput(f"docker rm -f {c}")\n',
+            None,
+            # ...: subprocess.getstatusoutput returns the shell's combined output
+        ),
+        Invalid(
             "str-split-shlex-quote",
             "import shlex\nimport subprocess\n\n\n"
             'subprocess.run(f"docker rm -f {shlex.quote(c)}".split())\n',
@@ -604,6 +610,13 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             _SP + 'subprocess.run("cd /srv && docker compose up -d", shell=True)\n',
             None,
             # ...: the shell string uses `&&` (the docker command after `cd` is read)
+        ),
+        Invalid(
+            "getoutput",
+            "from subprocess import getoutput\n\n"
+            "names = getoutput(\"docker ps --format '{{.Names}}'\")\n",
+            None,
+            # ...: subprocess.getoutput returns the shell's combined output; no executor method does
         ),
         Invalid(
             "shell-without-shell-true",
