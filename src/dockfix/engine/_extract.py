@@ -13,7 +13,14 @@ import libcst as cst
 from dockfix.engine._argv import Token, read_command
 from dockfix.engine._dataflow import Flow, FlowContext, follow
 from dockfix.engine._shell import command_words
-from dockfix.engine._strparts import is_string_sum, refine_words, sh_c_payload, tokens_text
+from dockfix.engine._strparts import (
+    is_string_sum,
+    leading_name,
+    refine_words,
+    sh_c_payload,
+    string_of,
+    tokens_text,
+)
 from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
 from dockfix.rules._common import dangerous_code
 
@@ -90,6 +97,9 @@ def extract(
         tokens, shape, shell_text, program_node = found
         if shape in ("shell", "split", "shlex-split"):  # command strings: see _strparts
             tokens, words_problem = refine_words(arg.value, shape, resolver.code_for, tokens)
+            lead = leading_name(string_of(arg.value, shape))
+            if lead is not None and tokens and not tokens[0].literal:
+                tokens, program_node = (Token(None, lead.value), *tokens[1:]), lead
         payload = sh_c_payload(arg.value, tokens)  # shapes: ["sh", "-c", "docker ..."]
         text = _string_text(payload) if payload is not None else None
         if payload is not None and text is not None and _split(text, shell=True):

@@ -195,13 +195,7 @@ def refine_words(
     """The argv of a command string (``shape``: "shell", "split" or "shlex-split"), with
     run-time parts written as argv items; ``tokens`` (a first reading) and the reason when
     they cannot be written out."""
-    string = node
-    if shape != "shell" and isinstance(node, cst.Call):
-        if isinstance(node.func, cst.Attribute) and not node.args:
-            string = node.func.value
-        elif node.args:
-            string = node.args[0].value
-    built = built_of(string, code_for)
+    built = built_of(string_of(node, shape), code_for)
     if built is None:
         return tokens, None
     if isinstance(built, str):
@@ -250,3 +244,47 @@ def sh_c_payload(
 
 def tokens_text(tokens: tuple[Token, ...]) -> str:
     return " ".join(t.value if t.value is not None else t.text for t in tokens)
+
+
+def string_of(node: cst.BaseExpression, shape: str) -> cst.BaseExpression:
+    """The command string of a shell string or of a ``.split()``/``shlex.split()`` call."""
+    if shape != "shell" and isinstance(node, cst.Call):
+        if isinstance(node.func, cst.Attribute) and not node.args:
+            return node.func.value
+        if node.args:
+            return node.args[0].value
+    return node
+
+
+def leading_name(node: cst.BaseExpression) -> Optional[cst.Name]:
+    """``DOCKER`` in ``f"{DOCKER} rm -f {c}"`` or ``"%s rm" % (DOCKER, ...)``: a name that is
+    the whole first word (the program)."""
+    if isinstance(node, cst.FormattedString) and node.parts:
+        first, rest = node.parts[0], node.parts[1:]
+        if (
+            isinstance(first, cst.FormattedStringExpression)
+            and isinstance(first.expression, cst.Name)
+            and first.conversion is None
+            and first.format_spec is None
+            and (
+                not rest
+                or (
+                    isinstance(rest[0], cst.FormattedStringText)
+                    and rest[0].value[:1] in (" ", "\t")
+                )
+            )
+        ):
+            return first.expression
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Modulo):
+        fmt = _literal(node.left)
+        right = node.right
+        value = (
+            right.elements[0].value if isinstance(right, cst.Tuple) and right.elements else right
+        )
+        if (
+            fmt is not None
+            and (fmt == "%s" or fmt.startswith("%s "))
+            and isinstance(value, cst.Name)
+        ):
+            return value
+    return None

@@ -37,6 +37,10 @@ _VALID: dict[str, tuple[Valid, ...]] = {
             "shell-echo-piped",
             _SP + 'subprocess.run("echo docker rm -f x | tee log", shell=True)\n',
         ),
+        Valid(
+            "program-constant-podman-in-shell",
+            _SP + 'ENGINE = "podman"\n\nsubprocess.run(f"{ENGINE} rm -f {c}", shell=True)\n',
+        ),
         Valid("split-rm-without-force", _SP + 'subprocess.run(f"docker rm {c}".split())\n'),
     ),
     "DF005": (
@@ -274,6 +278,12 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             'DOCKER = "docker"\n\n\ndef down(c):\n'
             '    argv = [DOCKER, "container", "rm", "-f", c]\n'
             "    docker_executor.stop_and_remove(c)\n",
+        ),
+        Invalid(
+            "program-constant-in-shell-fstring",
+            _SP + 'DOCKER = "docker"\n\nsubprocess.run(f"{DOCKER} rm -f {c}", shell=True)\n',
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'DOCKER = "docker"\n\ndocker_executor.stop_and_remove(str(c))\n',
         ),
         Invalid(
             "program-environment",
@@ -518,6 +528,12 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             'subprocess.run(shlex.split(f"docker run -d {image}"), check=True)\n',
             "import shlex\nfrom dockfix.runtime import docker_executor\n\n\n"
             'docker_executor.run(shlex.split(f"docker run -d {image}"), check=True)\n',
+        ),
+        Invalid(
+            "program-constant-percent",
+            'import os\n\nDOCKER = "docker"\n\nos.system("%s pull %s" % (DOCKER, image))\n',
+            "from dockfix.runtime import docker_executor\n\n"
+            'DOCKER = "docker"\n\ndocker_executor.run([DOCKER, "pull", str(image)])\n',
         ),
         Invalid(
             "os-system-fstring",
