@@ -95,23 +95,10 @@ def extract(
         if found is None:
             return None
         tokens, shape, shell_text, program_node = found
-        if shape in ("shell", "split", "shlex-split"):  # command strings: see _strparts
-            tokens, words_problem = refine_words(arg.value, shape, resolver.code_for, tokens)
-            lead = leading_name(string_of(arg.value, shape))
-            if lead is not None and tokens and not tokens[0].literal:
-                tokens, program_node = (Token(None, lead.value), *tokens[1:]), lead
-        payload = sh_c_payload(arg.value, tokens)  # shapes: ["sh", "-c", "docker ..."]
-        text = _string_text(payload) if payload is not None else None
-        if payload is not None and text is not None and _split(text, shell=True):
-            shape, shell_text = "shell", text
-            tokens, problem = refine_words(
-                payload, shape, resolver.code_for, _split(text, shell=True)
+        if shape in ("shell", "split", "shlex-split", "list", "tuple"):  # shapes: strings
+            (tokens, shape, shell_text, program_node), words_problem = _command_string(
+                arg.value, (tokens, shape, shell_text, program_node), words_problem, resolver
             )
-            words_problem = f"it runs through `{tokens_text(found[0][:2])}`" + (
-                f"; {problem}" if problem else ""
-            )
-    if shape == "shell" and words_problem is not None and shell_text is not None:
-        tokens = _riskiest(shell_text) or tokens  # shapes: `cd x && docker rm -f c`
     if not tokens or tokens[0].starred:
         return None
     used = result_used
@@ -151,37 +138,6 @@ def _plain_shell(
         return True
     shell = keywords.get("shell")
     return api in ARGV_APIS and shell is not None and shell.value is True
-
-
-def _riskiest(text: str) -> Optional[tuple[Token, ...]]:
-    """The docker command of a shell string with syntax that a rule would claim first (a
-    removal or kill), else its first docker command; None when it runs no docker."""
-    first: Optional[tuple[Token, ...]] = None
-    for words in command_words(text):
-        if not _is_docker_path(words[0]):
-            continue
-        tokens = tuple(
-            Token(None, w.replace(_PLACEHOLDER, "{...}"))
-            if _PLACEHOLDER in w
-            else Token(w, repr(w))
-            for w in words
-        )
-        if dangerous_code(read_command(tokens)) is not None:
-            return tokens
-        first = first or tokens
-    return first
-
-
-def _exec_flow(
-    node: cst.Call, positional: list[tuple[int, cst.Arg]], resolver: Resolver
-) -> Optional[Flow]:
-    """``create_subprocess_exec(*cmd)``: the argv ``cmd`` holds (see ``_dataflow``)."""
-    if len(positional) != 1 or resolver.flow is None:
-        return None
-    arg = positional[0][1]
-    if arg.star != "*" or not isinstance(arg.value, cst.Name):
-        return None
-    return follow(arg.value, node, resolver.flow)
 
 
 def _keyword(arg: cst.Arg, resolver: Resolver) -> Keyword:
@@ -398,3 +354,61 @@ def _literal(node: cst.BaseExpression) -> tuple[bool, object]:
     if text is not None:
         return True, text
     return False, None
+
+
+# -- shapes: command strings, `sh -c`, argv variables (see _strparts, _shell, _dataflow) --
+
+
+def _command_string(
+    value: cst.BaseExpression, argv: Argv, problem: Optional[str], resolver: Resolver
+) -> tuple[Argv, Optional[str]]:
+    """The argv of a command string with its run-time parts as argv items, and why it
+    cannot be written out; also ``["sh", "-c", "..."]`` and the riskiest command of a
+    shell string with syntax (``cd x && docker rm -f c``)."""
+    tokens, shape, text, program_node = argv
+    if shape in ("shell", "split", "shlex-split"):
+        tokens, problem = refine_words(value, shape, resolver.code_for, tokens)
+        lead = leading_name(string_of(value, shape))
+        if lead is not None and tokens and not tokens[0].literal:
+            tokens, program_node = (Token(None, lead.value), *tokens[1:]), lead
+    payload = sh_c_payload(value, tokens)
+    inner = _string_text(payload) if payload is not None else None
+    if payload is not None and inner is not None and _split(inner, shell=True):
+        runner = tokens_text(tokens[:2])
+        shape, text = "shell", inner
+        tokens, problem = refine_words(payload, shape, resolver.code_for, _split(inner, shell=True))
+        problem = f"it runs through `{runner}`" + (f"; {problem}" if problem else "")
+    if shape == "shell" and problem is not None and text is not None:
+        tokens = _riskiest(text) or tokens
+    return (tokens, shape, text, program_node), problem
+
+
+def _riskiest(text: str) -> Optional[tuple[Token, ...]]:
+    """The docker command of a shell string with syntax that a rule would claim first (a
+    removal or kill), else its first docker command; None when it runs no docker."""
+    first: Optional[tuple[Token, ...]] = None
+    for words in command_words(text):
+        if not _is_docker_path(words[0]):
+            continue
+        tokens = tuple(
+            Token(None, w.replace(_PLACEHOLDER, "{...}"))
+            if _PLACEHOLDER in w
+            else Token(w, repr(w))
+            for w in words
+        )
+        if dangerous_code(read_command(tokens)) is not None:
+            return tokens
+        first = first or tokens
+    return first
+
+
+def _exec_flow(
+    node: cst.Call, positional: list[tuple[int, cst.Arg]], resolver: Resolver
+) -> Optional[Flow]:
+    """``create_subprocess_exec(*cmd)``: the argv ``cmd`` holds (see ``_dataflow``)."""
+    if len(positional) != 1 or resolver.flow is None:
+        return None
+    arg = positional[0][1]
+    if arg.star != "*" or not isinstance(arg.value, cst.Name):
+        return None
+    return follow(arg.value, node, resolver.flow)
