@@ -31,6 +31,7 @@ class Flow:
     argv: Optional[FlowArgv]  # None: unknown (the reason says why)
     reason: Optional[str]  # why the call cannot be rewritten (None: it can)
     related: tuple[Position, ...]  # the assignment and each change
+    string: Optional[cst.BaseExpression] = None  # a command string held in the name instead
 
 
 @dataclass
@@ -72,7 +73,7 @@ def follow(name: cst.Name, call: cst.Call, ctx: FlowContext) -> Optional[Flow]:
     assert value is not None
     elements = _elements(value, name.value)
     if elements is None:
-        return None
+        return _string_flow(value, block[start + 1 : at], innermost, call, name, related)
     items = list(elements)
     program = elements[0][0] if elements and not elements[0][1] else None
     reason: Optional[str] = None
@@ -104,6 +105,29 @@ def follow(name: cst.Name, call: cst.Call, ctx: FlowContext) -> Optional[Flow]:
     reason = _unstable(items, between, ctx)
     shape = "variable" if reason is not None else "variable-flow"
     return Flow((tokens, shape, None, program), reason, tuple(related))
+
+
+_STRINGS = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation)
+
+
+def _string_flow(
+    value: cst.BaseExpression,
+    between: _Block,
+    innermost: cst.BaseStatement,
+    call: cst.Call,
+    name: cst.Name,
+    related: list[Position],
+) -> Optional[Flow]:
+    """``cmd = f"docker rm -f {c}"`` right before ``os.system(cmd)``: read as that string."""
+    if not isinstance(value, _STRINGS):
+        return None
+    reason = None
+    if between or not _call_reads_first(innermost, call, name.value):
+        reason = (
+            f"the command string in `{name.value}` is not assigned right before the call; "
+            "rewrite it by hand"
+        )
+    return Flow(None, reason, tuple(related), value)
 
 
 def _unknown(
@@ -228,7 +252,8 @@ def _assignment_before(block: _Block, at: int, name: str) -> Optional[int]:
             continue
         if isinstance(value, cst.BinaryOperation) and _refers(value, name):
             continue  # `cmd = cmd + [...]`: a change, keep looking
-        return index if _elements(value, name) is not None else None
+        found = _elements(value, name) is not None or isinstance(value, _STRINGS)
+        return index if found else None
     return None
 
 

@@ -87,18 +87,23 @@ def extract(
         if argv_arg is None:
             return None
         index, arg = argv_arg
+        value = arg.value
         found = _argv(arg.value, index, api, resolver)
         if isinstance(arg.value, cst.Name) and resolver.flow is not None:  # shapes: data flow
             flow = follow(arg.value, node, resolver.flow)
             if flow is not None:
                 found, words_problem, related = flow.argv or found, flow.reason, flow.related
+            if flow is not None and flow.string is not None:  # a command string in a name
+                value, found = flow.string, _argv(flow.string, index, api, resolver)
         if found is None:
             return None
         tokens, shape, shell_text, program_node = found
         if shape in ("shell", "split", "shlex-split", "list", "tuple"):  # shapes: strings
-            (tokens, shape, shell_text, program_node), words_problem = _command_string(
-                arg.value, (tokens, shape, shell_text, program_node), words_problem, resolver
+            kept = words_problem  # a data-flow reason comes first
+            (tokens, shape, shell_text, program_node), problem = _command_string(
+                value, (tokens, shape, shell_text, program_node), words_problem, resolver
             )
+            words_problem = kept or problem
     if not tokens or tokens[0].starred:
         return None
     used = result_used

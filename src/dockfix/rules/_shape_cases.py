@@ -270,6 +270,31 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             # `cmd` is used or changed on line 6 (bound twice: was not seen at all before)
         ),
         Invalid(
+            "shell-string-in-variable",
+            'import os\n\n\ndef down(name):\n    cmd = f"docker rm -f {name}"\n'
+            "    os.system(cmd)\n",
+            "from dockfix.runtime import docker_executor\n\n\n"
+            'def down(name):\n    cmd = f"docker rm -f {name}"\n'
+            "    docker_executor.stop_and_remove(str(name))\n",
+        ),
+        Invalid(
+            "shell-string-in-variable-with-syntax",
+            _SP + "def down(name):\n"
+            '    cmd = f"docker rm -f {name} || true"\n'
+            "    subprocess.run(cmd, shell=True)\n",
+            None,
+            # ...: the shell string uses `||` (a fallback command); related: line 5
+        ),
+        Invalid(
+            "shell-string-in-variable-not-right-before",
+            _SP + "def down(name):\n"
+            '    cmd = "docker rm -f %s" % name\n'
+            "    log.info(cmd)\n"
+            "    subprocess.run(cmd, shell=True)\n",
+            None,
+            # ...: the command string in `cmd` is not assigned right before the call
+        ),
+        Invalid(
             "program-module-constant-in-variable",
             _SP + 'DOCKER = "docker"\n\n\ndef down(c):\n'
             '    argv = [DOCKER, "container", "rm", "-f", c]\n'
