@@ -56,7 +56,8 @@ class ForceRemoveContainer(Rule):
     (`str(x)`, `f"web-{i}"`; `" ".join(xs)` becomes `*xs`, `shlex.quote(x)` becomes `x`);
     the shell would also have split a value at blanks and expanded globs in it.
     An argv variable is followed from its assignment (`append`, `extend`, `+=`, `+`) to
-    the call in the same block; the list it was built in is left in place, unused.
+    the call (also into a `try`/`if`/`with` body that does not touch it); the list it was
+    built in is left in place, unused. So is a command string assigned right before.
     Not fixed (reported with the reason): a shell string with shell syntax
     (`$(...)`, `||`, pipes, redirections, globs; the reason names it), a placeholder named
     like several words (`{names}`, `{opts}`), `str.format`, `["sh", "-c", "docker ..."]`,
