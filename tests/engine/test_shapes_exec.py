@@ -18,6 +18,8 @@ import pytest
 
 from dockfix.engine import Settings, analyze
 
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="runs /bin/sh and a script docker")
+
 PRELUDE = """\
 import asyncio, os, shlex, subprocess
 name, image, idx = "c1", "busybox:1.36", 3
