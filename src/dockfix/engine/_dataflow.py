@@ -65,6 +65,11 @@ def follow(name: cst.Name, call: cst.Call, ctx: FlowContext) -> Optional[Flow]:
         start = _assignment_before(block, at, name.value)
         if start is not None:
             break
+        nested = _nested_assignment(block, at, name.value)
+        if nested is not None:  # `if x: cmd = [...] else: cmd = [...]`: report it
+            line = ctx.position(nested[0])[0]
+            why = f"`{name.value}` is assigned inside the compound statement on line {line}"
+            return _unknown(nested[1], name, ctx, why, [ctx.position(nested[0])])
     else:
         return None
     assign = block[start]
@@ -254,6 +259,34 @@ def _assignment_before(block: _Block, at: int, name: str) -> Optional[int]:
             continue  # `cmd = cmd + [...]`: a change, keep looking
         found = _elements(value, name) is not None or isinstance(value, _STRINGS)
         return index if found else None
+    return None
+
+
+class _ListAssignment(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found: Optional[list[Element]] = None
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        target = node.targets[0].target if len(node.targets) == 1 else None
+        if self.found is None and isinstance(target, cst.Name) and target.value == self.name:
+            self.found = _elements(node.value, self.name)
+
+
+def _nested_assignment(
+    block: _Block, at: int, name: str
+) -> Optional[tuple[cst.BaseStatement, list[Element]]]:
+    """The nearest statement before ``at`` mentioning ``name``, when it is a compound
+    statement assigning an argv display to it somewhere inside."""
+    for index in range(at - 1, -1, -1):
+        stmt = block[index]
+        if not _mentions(stmt, name):
+            continue
+        if isinstance(stmt, cst.SimpleStatementLine):
+            return None
+        visitor = _ListAssignment(name)
+        stmt.visit(visitor)
+        return (stmt, visitor.found) if visitor.found else None
     return None
 
 

@@ -233,6 +233,17 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             # branch (related: lines 5, 6, 8)
         ),
         Invalid(
+            "argv-variable-assigned-in-branches",
+            _SP + "def down(c, force):\n"
+            "    if force:\n"
+            '        cmd = ["docker", "rm", "-f", c]\n'
+            "    else:\n"
+            '        cmd = ["docker", "rm", c]\n'
+            "    subprocess.run(cmd)\n",
+            None,
+            # `cmd` is assigned inside the compound statement on line 5 (was silent before)
+        ),
+        Invalid(
             "argv-variable-loop",
             _SP + "def down(cs):\n"
             '    cmd = ["docker", "rm", "-f"]\n'
