@@ -20,7 +20,8 @@ HOLE_BASE = 0xE000  # hole i is chr(HOLE_BASE + i)
 QUOTED_BASE = 0xF000  # hole i inside shell quotes, once scanned
 # a whole word made of one placeholder named like this may hold several words, or none
 _MANY = re.compile(
-    r"(args|argv|opts|options|flags|extras?|params|cmds?|command|cmdline|[^siu]s)$", re.IGNORECASE
+    r"(args?|argv|opts?|options?|flags?|extras?|params?|cmds?|command|cmdline|[^siu]s)$",
+    re.IGNORECASE,
 )
 
 

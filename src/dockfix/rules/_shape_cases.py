@@ -652,6 +652,12 @@ _INVALID: dict[str, tuple[Invalid, ...]] = {
             # `extra_args` may hold several words (or none) that would be split apart
         ),
         Invalid(
+            "shell-optional-flag",
+            _SP + 'subprocess.run(f"docker ps {flag}", shell=True)\n',
+            None,
+            # `flag` may hold several words (or none: the shell drops an empty word)
+        ),
+        Invalid(
             "shell-and-list",
             _SP + 'subprocess.run(f"docker stop {c} && docker rm {c}", shell=True)\n',
             None,
