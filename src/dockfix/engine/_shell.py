@@ -1,6 +1,6 @@
 """Command strings: the shell syntax that keeps one from being an argv, and its words.
 
-Pure Python, no libcst (the rules import ``shell_syntax``). A string built at run time
+Pure Python, no libcst (cheap to import and to test). A string built at run time
 (an f-string, ``%``, ``+``) is read as a text in which each run-time part is a *hole*: one
 private-use character standing for a ``Hole``. A word made of literal text and holes
 becomes one argv item; a word that is a single ``" ".join(xs)`` hole becomes ``*xs``.
