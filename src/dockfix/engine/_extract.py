@@ -11,13 +11,26 @@ from typing import Callable, Optional
 import libcst as cst
 
 from dockfix.engine._argv import Token, read_command
+from dockfix.engine._dataflow import Flow, FlowContext, follow
+from dockfix.engine._shell import command_words
+from dockfix.engine._strparts import (
+    is_string_sum,
+    leading_name,
+    refine_words,
+    sh_c_payload,
+    string_of,
+    tokens_text,
+)
 from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
+from dockfix.rules._common import dangerous_code
 
 ARGV_APIS = frozenset(
     {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"}
     | {"subprocess.Popen"}
 )
-SHELL_APIS = frozenset({"os.system", "os.popen", "asyncio.create_subprocess_shell"})
+SHELL_APIS = frozenset({"os.system", "os.popen", "asyncio.create_subprocess_shell"}) | frozenset(
+    {"subprocess.getoutput", "subprocess.getstatusoutput"}  # shapes: report only
+)
 EXEC_APIS = frozenset({"asyncio.create_subprocess_exec"})
 ALL_APIS = ARGV_APIS | SHELL_APIS | EXEC_APIS
 _TRIGGER_TEXTS = tuple(t.decode() for t in DOCKER_TRIGGERS)
@@ -35,6 +48,7 @@ class Resolver:
     binding: Callable[[cst.Name], Optional[cst.BaseExpression]]  # the single bound value
     qualified: Callable[[cst.CSTNode], frozenset[str]]
     uses: Callable[[cst.Name], int]  # how many times the name is read in its scope
+    flow: Optional[FlowContext] = None  # following an argv variable (see _dataflow)
 
 
 def extract(
@@ -45,6 +59,8 @@ def extract(
     star_kwargs = False
     positional: list[tuple[int, cst.Arg]] = []
     argv_arg: Optional[tuple[int, cst.Arg]] = None
+    words_problem: Optional[str] = None
+    related: tuple[tuple[int, int], ...] = ()
     for index, arg in enumerate(node.args):
         if arg.star == "**":
             star_kwargs = True
@@ -61,19 +77,40 @@ def extract(
         )
         shape, shell_text = "exec-args", None
         program_node = positional[0][1].value if positional else None
+        flow = _exec_flow(node, positional, resolver)  # shapes: `*cmd` from a variable
+        if flow is not None and flow.argv is not None:
+            tokens, shape, _, program_node = flow.argv
+            words_problem, related = flow.reason, flow.related
     else:
         if argv_arg is None and positional:
             argv_arg = positional[0]
         if argv_arg is None:
             return None
         index, arg = argv_arg
+        value = arg.value
         found = _argv(arg.value, index, api, resolver)
+        if isinstance(arg.value, cst.Name) and resolver.flow is not None:  # shapes: data flow
+            flow = follow(arg.value, node, resolver.flow)
+            if flow is not None:
+                found, words_problem, related = flow.argv or found, flow.reason, flow.related
+            if flow is not None and flow.string is not None:  # a command string in a name
+                value, found = flow.string, _argv(flow.string, index, api, resolver)
         if found is None:
             return None
         tokens, shape, shell_text, program_node = found
+        if shape in ("shell", "split", "shlex-split", "list", "tuple"):  # shapes: strings
+            kept = words_problem  # a data-flow reason comes first
+            (tokens, shape, shell_text, program_node), problem = _command_string(
+                value, (tokens, shape, shell_text, program_node), words_problem, resolver
+            )
+            words_problem = kept or problem
     if not tokens or tokens[0].starred:
         return None
-    if shape == "shell" and _plain_shell(shell_text, api, keywords, result_used):
+    used = result_used
+    if used and api == "os.system" and resolver.flow is not None:  # shapes: `os.system(..) == 0`
+        used = not resolver.flow.zero_tested(node)
+    plain = words_problem is None and _plain_shell(shell_text, api, keywords, used)
+    if shape == "shell" and plain:
         shape = "shell-plain"
     kind = _program_kind(tokens[0], program_node, resolver)
     if kind is None:
@@ -87,10 +124,9 @@ def extract(
         star_kwargs=star_kwargs,
         result_used=result_used,
         shell_text=shell_text,
+        words_problem=words_problem,
+        related=related,
     )
-
-
-_SHELL_SYNTAX = re.compile(r"[$`|&;<>()*?\[\]{}~!#'\"\\\n\x00]")
 
 
 def _plain_shell(
@@ -99,10 +135,12 @@ def _plain_shell(
     """A shell string with no shell syntax: the same as its words as an argv. For
     ``subprocess`` with ``shell=True``; for ``os.system`` only as a statement (its result,
     a wait status, has no executor equivalent)."""
-    if text is None or _SHELL_SYNTAX.search(text) is not None:
+    if text is None or "executable" in keywords:  # shell syntax: see _strparts.refine_words
         return False
     if api == "os.system":
         return not result_used and not keywords
+    if api == "asyncio.create_subprocess_shell":
+        return True
     shell = keywords.get("shell")
     return api in ARGV_APIS and shell is not None and shell.value is True
 
@@ -136,7 +174,10 @@ def _argv(
         )
         shape = "list" if isinstance(value, cst.List) else "tuple"
         return tokens, shape, None, _first_element(value)
-    if isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add):
+    joined = isinstance(value, cst.BinaryOperation) and isinstance(value.operator, cst.Add)
+    if joined and not steps and is_string_sum(value):
+        joined = False  # shapes: a string joined with `+` (read below)
+    if isinstance(value, cst.BinaryOperation) and joined:
         left = _argv(value.left, index, api, resolver, (*steps, "left"))
         if left is None or left[1] not in ("list", "tuple"):
             return None
@@ -178,10 +219,10 @@ def _split_call(call: cst.Call, resolver: Resolver) -> Optional[tuple[Token, ...
     """``"docker rm -f x".split()`` and ``shlex.split("docker rm -f x")``."""
     func = call.func
     if isinstance(func, cst.Attribute) and func.attr.value == "split" and not call.args:
-        text = _string_text(func.value, allow_f=False)
+        text = _string_text(func.value)
         return _split(text, shell=False) if text is not None else None
     if "shlex.split" in resolver.qualified(func) and len(call.args) == 1:
-        text = _string_text(call.args[0].value, allow_f=False)
+        text = _string_text(call.args[0].value)
         return _split(text, shell=True) if text is not None else None
     return None
 
@@ -318,3 +359,61 @@ def _literal(node: cst.BaseExpression) -> tuple[bool, object]:
     if text is not None:
         return True, text
     return False, None
+
+
+# -- shapes: command strings, `sh -c`, argv variables (see _strparts, _shell, _dataflow) --
+
+
+def _command_string(
+    value: cst.BaseExpression, argv: Argv, problem: Optional[str], resolver: Resolver
+) -> tuple[Argv, Optional[str]]:
+    """The argv of a command string with its run-time parts as argv items, and why it
+    cannot be written out; also ``["sh", "-c", "..."]`` and the riskiest command of a
+    shell string with syntax (``cd x && docker rm -f c``)."""
+    tokens, shape, text, program_node = argv
+    if shape in ("shell", "split", "shlex-split"):
+        tokens, problem = refine_words(value, shape, resolver.code_for, tokens)
+        lead = leading_name(string_of(value, shape))
+        if lead is not None and tokens and not tokens[0].literal:
+            tokens, program_node = (Token(None, lead.value), *tokens[1:]), lead
+    payload = sh_c_payload(value, tokens)
+    inner = _string_text(payload) if payload is not None else None
+    if payload is not None and inner is not None and _split(inner, shell=True):
+        runner = tokens_text(tokens[:2])
+        shape, text = "shell", inner
+        tokens, problem = refine_words(payload, shape, resolver.code_for, _split(inner, shell=True))
+        problem = f"it runs through `{runner}`" + (f"; {problem}" if problem else "")
+    if shape == "shell" and problem is not None and text is not None:
+        tokens = _riskiest(text) or tokens
+    return (tokens, shape, text, program_node), problem
+
+
+def _riskiest(text: str) -> Optional[tuple[Token, ...]]:
+    """The docker command of a shell string with syntax that a rule would claim first (a
+    removal or kill), else its first docker command; None when it runs no docker."""
+    first: Optional[tuple[Token, ...]] = None
+    for words in command_words(text):
+        if not _is_docker_path(words[0]):
+            continue
+        tokens = tuple(
+            Token(None, w.replace(_PLACEHOLDER, "{...}"))
+            if _PLACEHOLDER in w
+            else Token(w, repr(w))
+            for w in words
+        )
+        if dangerous_code(read_command(tokens)) is not None:
+            return tokens
+        first = first or tokens
+    return first
+
+
+def _exec_flow(
+    node: cst.Call, positional: list[tuple[int, cst.Arg]], resolver: Resolver
+) -> Optional[Flow]:
+    """``create_subprocess_exec(*cmd)``: the argv ``cmd`` holds (see ``_dataflow``)."""
+    if len(positional) != 1 or resolver.flow is None:
+        return None
+    arg = positional[0][1]
+    if arg.star != "*" or not isinstance(arg.value, cst.Name):
+        return None
+    return follow(arg.value, node, resolver.flow)

@@ -133,11 +133,18 @@ def _layout(
 def _reroute_argv(call: cst.Call, fix: RerouteArgv, target: Target) -> cst.BaseExpression:
     quote = _quote_of(call, fix.argv)
     elements = [_element(_positional(call, tok, quote)) for tok in fix.argv]
-    argv = cst.Arg(cst.List(elements))
     rest = [a for a in call.args if a.keyword is not None and a.keyword.value not in fix.drop]
-    if rest:
-        argv = argv.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
     func = cst.parse_expression(f"{target.expression}.{fix.method}")
+    if fix.spread:  # shapes: argv items as positional arguments
+        spread = [_positional(call, tok, quote) for tok in fix.argv]
+        spread = [a.with_changes(comma=comma) for a in spread[:-1]] + spread[-1:]
+        if rest:
+            spread[-1] = spread[-1].with_changes(comma=comma)
+        return call.with_changes(func=func, args=[*spread, *rest])
+    argv = cst.Arg(cst.List(elements))
+    if rest:
+        argv = argv.with_changes(comma=comma)
     return call.with_changes(func=func, args=[argv, *rest])
 
 

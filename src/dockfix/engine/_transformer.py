@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Callable, Optional, Union
 
@@ -15,6 +16,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from dockfix.engine._dataflow import flow_context
 from dockfix.engine._extract import ALL_APIS, Resolver, call_site, extract
 from dockfix.engine._rewrite import (
     Target,
@@ -77,6 +79,7 @@ class Transformer(ContextAwareTransformer):
         self.pending: dict[int, list[cst.BaseSmallStatement]] = {}  # emptied by the pass
         self._resolver = Resolver(self._code_for, self._binding, self._qualified, self._uses)
         self._sdk = SdkMatcher(self)  # Docker SDK rules (DF1xx)
+        self._resolver.flow = flow_context(self, self._code_for, lambda: self._module)  # shapes
 
     # -- what extraction needs -------------------------------------------------------
     def _code_for(self, node: cst.CSTNode) -> str:
@@ -184,6 +187,8 @@ class Transformer(ContextAwareTransformer):
         finding = self._finding(original_node, rule, verdict, used)
         if finding is None:
             return updated_node
+        if call is not None and call.related:  # shapes: where the argv was built
+            finding = dataclasses.replace(finding, related=call.related)
         self.findings.append(finding)
         if not finding.fixable or (self.accept is not None and not self.accept(finding)):
             return updated_node
@@ -286,7 +291,7 @@ class Transformer(ContextAwareTransformer):
         elif isinstance(func, cst.Name):
             asname = None if func.value == obj else func.value
             RemoveImportsVisitor.remove_unused_import(self.context, module, obj, asname=asname)
-        if call.argv_shape == "shlex-split":
+        if call.argv_shape in ("shlex-split", "shell-plain"):  # shell-plain: shlex.quote
             RemoveImportsVisitor.remove_unused_import(self.context, "shlex")
         if call.program_kind == "which":
             RemoveImportsVisitor.remove_unused_import(self.context, "shutil")

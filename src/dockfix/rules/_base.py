@@ -49,12 +49,17 @@ class DockerCall:
     command: Optional[DockerCommand]  # None for shell strings that could not be split
     # "list", "tuple", "split", "shlex-split", "exec-args", "variable" (a name bound once to
     # a list), "variable-once" (that name read only by this call), "shell" (a string
-    # for a shell) or "shell-plain" (with shell=True but no shell syntax: same as its words)
+    # for a shell) or "shell-plain" (with shell=True but no shell syntax: same as its words);
+    # "variable-flow" (a list followed from its assignment through its changes to the call:
+    # exact) or "variable-conditional" (changed under an `if`: the argv with every change)
     argv_shape: str
     keywords: Mapping[str, Keyword] = field(default_factory=dict)
     star_kwargs: bool = False
     result_used: bool = True
     shell_text: Optional[str] = None
+    # why the words of a command string (shell, split) cannot be written as argv items
+    words_problem: Optional[str] = None
+    related: tuple[tuple[int, int], ...] = ()  # (line, column) of the statements building argv
 
     @property
     def short_api(self) -> str:
@@ -130,6 +135,7 @@ class RerouteArgv:
     method: str
     argv: tuple[Token, ...]
     drop: tuple[str, ...] = ()  # keywords to leave out (``shell`` once the argv is a list)
+    spread: bool = False  # the argv as positional arguments (``create_subprocess_exec``)
 
 
 @dataclass(frozen=True)

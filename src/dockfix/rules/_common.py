@@ -31,7 +31,7 @@ SUBPROCESS_RESULT = {
     "subprocess.call": ".returncode",
     "subprocess.check_call": ".returncode",
     "subprocess.check_output": ".stdout",
-    "os.system": None,  # only as a statement, with a plain command string
+    "os.system": ".returncode",  # a statement, or a result only tested against zero
 }
 
 
@@ -95,8 +95,10 @@ def why_not_fixable(call: DockerCall) -> Optional[str]:
             "(it may be podman or another tool); check it and route it by hand"
         )
     if call.argv_shape == "shell":
-        return "a shell command string cannot be rewritten mechanically"
-    if call.argv_shape in ("variable", "variable-once"):
+        return shell_reason(call)
+    if call.words_problem is not None:
+        return call.words_problem
+    if call.argv_shape in ("variable", "variable-once", "variable-conditional"):
         return "the argv is built elsewhere (a variable); rewrite where it is built"
     if call.api == "subprocess.Popen":
         return "subprocess.Popen returns a process object; no executor method can replace it"
@@ -208,18 +210,22 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
     """Send the same call, unchanged, through the executor's method of the same name."""
     if call.program_kind == "dynamic":
         return None, why_not_fixable(call)
-    if call.api == "os.system" and call.argv_shape != "shell-plain":
-        return None, "os.system can be routed only as a statement with a plain command string"
     if call.argv_shape == "shell" or call.api == "os.popen":
-        return None, "a shell command string cannot be routed mechanically"
+        return None, shell_reason(call)
     if call.api == "subprocess.Popen":
         return None, "subprocess.Popen returns a process object the limiter cannot follow"
-    if call.argv_shape == "variable":
-        return None, "the argv is built elsewhere (a variable); route it by hand"
+    if call.argv_shape in ("variable", "variable-conditional"):
+        return (
+            None,
+            call.words_problem or "the argv is built elsewhere (a variable); route it by hand",
+        )
+    if call.api == "asyncio.create_subprocess_shell" and settings.runner is not None:
+        return None, "the configured runner is not awaitable; route it by hand"
     if call.argv_shape == "shell-plain" and call.command is not None and settings.runner is None:
         cmd = call.command
         argv = (cmd.program, *cmd.global_args, *cmd.command_tokens, *cmd.args)
-        return RerouteArgv(executor_method(call), argv, drop=("shell",)), None
+        spread = call.api == "asyncio.create_subprocess_shell"
+        return RerouteArgv(executor_method(call), argv, drop=("shell",), spread=spread), None
     if settings.runner is not None:
         if call.command is None or call.command.problem is not None:
             return None, "the docker command cannot be read"
@@ -239,7 +245,33 @@ def reroute(call: DockerCall, settings: Settings) -> tuple[Optional[Fix], Option
 
 def executor_method(call: DockerCall) -> str:
     """The executor's mirror of the call's API (``os.system`` statements become ``run``)."""
-    return "run" if call.api == "os.system" else call.short_api
+    if call.api == "asyncio.create_subprocess_shell":
+        return "aio.create_subprocess_exec"
+    if call.api == "os.system":  # a statement, or its result only tested against zero
+        return "call" if call.result_used else "run"
+    return call.short_api
+
+
+def shell_reason(call: DockerCall) -> str:
+    """Why a command string for a shell (``shell=True``, ``os.*``) is not rewritten."""
+    base = "a shell command string cannot be rewritten mechanically"
+    if call.words_problem is not None:
+        return f"{base}: {call.words_problem}"
+    if "executable" in call.keywords:
+        return f"{base}: `executable=` chooses the shell"
+    if call.api == "os.system":
+        return (
+            f"{base}: os.system returns a wait status (the exit code shifted by 8 bits on "
+            "POSIX), not a return code; only a test against zero keeps its meaning"
+        )
+    if call.api == "os.popen":
+        return f"{base}: os.popen returns a file object over the shell's output"
+    if call.api in ("subprocess.getoutput", "subprocess.getstatusoutput"):
+        return f"{base}: {call.api} returns the shell's combined output; no executor method does"
+    subprocess_api = call.api in SUBPROCESS_RESULT or call.api == "subprocess.Popen"
+    if subprocess_api and not call.keyword_true("shell"):
+        return f"{base}: `shell=` is not literally True"
+    return base
 
 
 def dangerous_code(cmd: Optional[DockerCommand]) -> Optional[str]:

@@ -7,6 +7,7 @@ from typing import Optional
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
 from dockfix.rules._common import RM_FLAGS, flags_for, forced, safe_method_fix, why_not_fixable
+from dockfix.rules._shape_cases import shape_invalid, shape_valid
 
 _HEAD = "import subprocess\n\n\n"
 
@@ -49,9 +50,19 @@ class ForceRemoveContainer(Rule):
     (`DOCKFIX_DOCKER`, default `docker` on `PATH`).
     Argv may be a list or tuple (also joined with `+`, the joined part read as names), a
     `"...".split()`, `shlex.split("...")`, a `shell=True` string without shell syntax, or
-    such a string in an `os.system(...)` statement (its result unused).
+    such a string in an `os.system(...)` statement (or its result only tested against zero:
+    `.returncode` then stands for the wait status, zero exactly when it is). Strings may be
+    f-strings, `"... %s" % x` or `"..." + x`: each placeholder word becomes one argument
+    (`str(x)`, `f"web-{i}"`; `" ".join(xs)` becomes `*xs`, `shlex.quote(x)` becomes `x`);
+    the shell would also have split a value at blanks and expanded globs in it.
+    An argv variable is followed from its assignment (`append`, `extend`, `+=`, `+`) to
+    the call (also into a `try`/`if`/`with` body that does not touch it); the list it was
+    built in is left in place, unused. So is a command string assigned right before.
     Not fixed (reported with the reason): a shell string with shell syntax
-    (`$(...)`, `||`, pipes), an argv built in a variable,
+    (`$(...)`, `||`, pipes, redirections, globs; the reason names it), a placeholder named
+    like several words (`{names}`, `{opts}`), `str.format`, `["sh", "-c", "docker ..."]`,
+    an argv changed under an `if`,
+    in a loop or passed elsewhere (`Finding.related` points at those lines),
     a program name dockfix cannot resolve, `Popen`, a `timeout=` (a process timeout,
     which is not the stop grace period), `-l`/`--link`, comments inside the call.
     """
@@ -137,6 +148,7 @@ class ForceRemoveContainer(Rule):
             "constant-podman",
             'import subprocess\nDOCKER = "podman"\nsubprocess.run([DOCKER, "rm", "-f", c])\n',
         ),
+        *shape_valid(CODE),
     )
 
     INVALID = (
@@ -963,7 +975,7 @@ class ForceRemoveContainer(Rule):
             import subprocess
 
 
-            subprocess.run("docker rm -f %s" % name, shell=True)
+            subprocess.run("docker rm -f %s 2>/dev/null" % name, shell=True)
             """,
             None,
             # a shell command string cannot be rewritten mechanically
@@ -985,10 +997,11 @@ class ForceRemoveContainer(Rule):
 
 
             cmd = ["docker", "rm", "-f", name]
+            audit(cmd)
             subprocess.run(cmd)
             """,
             None,
-            # the argv is built elsewhere (a variable); rewrite where it is built
+            # `cmd` is used or changed on line 5 in a way dockfix cannot follow; rewrite it by hand
         ),
         Invalid(
             "program-attribute",
@@ -1102,4 +1115,5 @@ class ForceRemoveContainer(Rule):
             # the result is used, and the configured runner's result type is unknown
             settings={"runner": "run_docker"},
         ),
+        *shape_invalid(CODE),
     )

@@ -16,6 +16,7 @@ from dockfix.rules._common import (
     stop_signal,
     why_not_fixable,
 )
+from dockfix.rules._shape_cases import shape_invalid, shape_valid
 
 _HEAD = "import subprocess\n\n\n"
 
@@ -134,6 +135,7 @@ class KillContainer(Rule):
         Valid("stop", _HEAD + 'subprocess.run(["docker", "stop", c])\n'),
         Valid("stop-signal-term", _HEAD + 'subprocess.run(["docker", "stop", "-s", "TERM", c])\n'),
         Valid("restart", _HEAD + 'subprocess.run(["docker", "restart", "-t", "3", c])\n'),
+        *shape_valid(CODE),
     )
 
     INVALID = (
@@ -387,7 +389,7 @@ class KillContainer(Rule):
             import subprocess
 
 
-            subprocess.run(f"docker kill {c}", shell=True)
+            subprocess.run(f"docker kill {c} || true", shell=True)
             """,
             None,
             # a shell command string cannot be rewritten mechanically
@@ -415,4 +417,5 @@ class KillContainer(Rule):
             None,
             # subprocess.Popen returns a process object; no executor method can replace it
         ),
+        *shape_invalid(CODE),
     )

@@ -7,6 +7,7 @@ from typing import Optional
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
 from dockfix.rules._common import FORCE_FLAGS, flags_for, forced, safe_method_fix, why_not_fixable
+from dockfix.rules._shape_cases import shape_invalid, shape_valid
 
 _HEAD = "import subprocess\n\n\n"
 
@@ -69,6 +70,7 @@ class ForceRemoveVolume(Rule):
             "force-false", _HEAD + 'subprocess.run(["docker", "volume", "rm", "--force=0", v])\n'
         ),
         Valid("prune-f", _HEAD + 'subprocess.run(["docker", "volume", "prune", "-f"])\n'),
+        *shape_valid(CODE),
     )
 
     INVALID = (
@@ -187,9 +189,11 @@ class ForceRemoveVolume(Rule):
 
 
             cmd = ["docker", "volume", "rm", "-f", v]
+            audit(cmd)
             subprocess.run(cmd)
             """,
             None,
-            # the argv is built elsewhere (a variable); rewrite where it is built
+            # `cmd` is used or changed on line 5 in a way dockfix cannot follow; rewrite it by hand
         ),
+        *shape_invalid(CODE),
     )

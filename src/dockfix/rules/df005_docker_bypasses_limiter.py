@@ -7,6 +7,7 @@ from typing import Optional
 from dockfix.engine._types import Settings
 from dockfix.rules._base import DockerCall, Invalid, Rule, Valid, Verdict
 from dockfix.rules._common import dangerous_code, reroute
+from dockfix.rules._shape_cases import shape_invalid, shape_valid
 
 _HEAD = "import subprocess\n\n\n"
 _REMOVALS = frozenset({("rm",), ("kill",), ("volume", "rm"), ("network", "rm"), ("rmi",)})
@@ -46,9 +47,16 @@ class DockerBypassesLimiter(Rule):
     variable. A `shell=True` string without any shell syntax becomes the same words as an
     argv list (`shell=True` dropped); if docker is missing, that raises `FileNotFoundError`
     where the shell returned 127. An `os.system("docker ...")` statement without shell
-    syntax becomes `run([...])`. Not fixed: shell strings with shell syntax, `os.system`
-    whose result (a wait status) is used, `os.popen`, an argv variable also changed or
-    read elsewhere (an argv variable read only by the call is routed as is), a
+    syntax becomes `run([...])`; an f-string, `%` or `+` placeholder word becomes one
+    argument (`str(x)`), as for DF001. `asyncio.create_subprocess_shell("docker ...")`
+    without shell syntax becomes `await docker_executor.aio.create_subprocess_exec(...)`
+    with the words as arguments: the same `Process` object, holding a slot until it exits.
+    An argv variable followed from its assignment to the call (`append`, `extend`, `+=`)
+    is routed as is. An `os.system(...)` result only tested against zero (`== 0`, `!= 0`,
+    `if`, `not`) becomes `call([...])`: a wait status is zero exactly when the return code
+    is. Not fixed: shell strings with shell syntax, `os.system` whose result (a wait
+    status) is used otherwise, `os.popen` (a file object), an argv variable
+    changed under an `if`, in a loop or passed elsewhere, a
     subcommand from a variable, a `+`-joined or starred part in a removal or kill (it may
     hold a force flag), a program name dockfix cannot resolve.
     """
@@ -100,6 +108,7 @@ class DockerBypassesLimiter(Rule):
             "executor",
             'from dockfix.runtime import docker_executor\ndocker_executor.run(["docker", "ps"])\n',
         ),
+        *shape_valid(CODE),
     )
 
     INVALID = (
@@ -596,9 +605,10 @@ class DockerBypassesLimiter(Rule):
 
 
             async def f():
-                await asyncio.create_subprocess_shell("docker ps")
+                await asyncio.create_subprocess_shell("docker ps | head -1")
             """,
             None,
             # a shell command string cannot be routed mechanically
         ),
+        *shape_invalid(CODE),
     )
