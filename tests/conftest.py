@@ -81,6 +81,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
+def _no_findings_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run without the content cache (``tests/cli/test_cache.py`` turns it on)."""
+    monkeypatch.setenv("DOCKFIX_NO_CACHE", "1")
+
+
+@pytest.fixture(autouse=True)
 def _docker_marker(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("docker") is not None:
         _require_daemon()

@@ -31,6 +31,7 @@ def check(
     follow_symlinks: opt.FollowSymlinks = False,
     stdin_filename: opt.StdinFilename = None,
     jobs: opt.Jobs = None,
+    no_cache: opt.NoCache = False,
     include_non_python: Annotated[
         Optional[bool],
         typer.Option(
@@ -62,6 +63,7 @@ def check(
         follow_symlinks=follow_symlinks,
         stdin_filename=stdin_filename,
         jobs=jobs,
+        no_cache=no_cache,
         include_non_python=include_non_python,
     )
     raise typer.Exit(execute(request))

@@ -40,6 +40,7 @@ def fix(
     follow_symlinks: opt.FollowSymlinks = False,
     stdin_filename: opt.StdinFilename = None,
     jobs: opt.Jobs = None,
+    no_cache: opt.NoCache = False,
 ) -> None:
     """Apply every safe fix in place and summarise what is left for a human.
 
@@ -57,6 +58,7 @@ def fix(
         follow_symlinks=follow_symlinks,
         stdin_filename=stdin_filename,
         jobs=jobs,
+        no_cache=no_cache,
     )
     if request.mode is Mode.INTERACTIVE:
         from dockfix.cli._interactive import review

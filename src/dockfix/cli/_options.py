@@ -65,3 +65,11 @@ Jobs = Annotated[
         "--jobs", "-j", min=1, help="Worker processes (default: one per CPU; 1 = serial)."
     ),
 ]
+NoCache = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Neither read nor write the findings cache (.dockfix_cache/; "
+        "also DOCKFIX_NO_CACHE=1).",
+    ),
+]

@@ -67,6 +67,14 @@ class Task:
     keep_source: bool = False  # diffs need the bytes back
     sarif_fixes: bool = False  # compute each fixable finding's own replacement
     include_non_python: bool = False  # shell, Makefile, YAML, Dockerfile: report only
+    cache_dir: Optional[str] = None  # the content cache (``_cache``); None: no cache
+    cache_salt: str = ""  # ``_cache.salt(settings)``, computed once per run
+
+    def cacheable(self) -> bool:
+        """Whether this file's findings may come from / go to the cache."""
+        if self.cache_dir is None or self.sarif_fixes:
+            return False
+        return not (self.include_non_python and not self.path.endswith(".py"))
 
 
 def _scan_text(data: bytes, task: Task) -> FileOutcome:
@@ -136,6 +144,8 @@ def process_file(task: Task) -> FileOutcome:
     except OSError as exc:
         return FileOutcome(path=task.path, error=f"cannot read: {exc.strerror or exc}")
     outcome = analyze_bytes(snapshot.data, task)
+    if task.cacheable() and outcome.error is None:
+        _remember(snapshot.data, task, outcome)
     if task.mode is not Mode.WRITE or outcome.error or not outcome.diff_pending:
         return _slim(outcome, task)
     try:
@@ -143,6 +153,29 @@ def process_file(task: Task) -> FileOutcome:
     except WriteError as exc:
         return FileOutcome(path=task.path, findings=outcome.findings, error=str(exc))
     return _slim(dataclasses.replace(outcome, written=True), task)
+
+
+def _remember(data: bytes, task: Task, outcome: FileOutcome) -> None:
+    """Cache the findings of check mode; other modes only record files without findings
+    (their findings are the same, but a fix run needs the analysis anyway)."""
+    if task.mode is not Mode.CHECK and outcome.findings:
+        return
+    from dockfix.cli import _cache
+
+    assert task.cache_dir is not None
+    _cache.store(task.cache_dir, _cache.key(data, task.cache_salt), outcome.findings)
+
+
+def _cached(data: bytes, task: Task) -> Optional[FileOutcome]:
+    """The outcome the cache knows for ``data``: in check mode any entry, in other modes
+    only an entry without findings (nothing to fix)."""
+    from dockfix.cli import _cache
+
+    assert task.cache_dir is not None
+    findings = _cache.load(task.cache_dir, _cache.key(data, task.cache_salt))
+    if findings is None or (findings and task.mode is not Mode.CHECK):
+        return None
+    return FileOutcome(path=task.path, findings=findings)
 
 
 def _slim(outcome: FileOutcome, task: Task) -> FileOutcome:
@@ -168,15 +201,15 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def _screen(task: Task) -> Optional[FileOutcome]:
-    """The outcome of a file the byte prefilter rules out (or that cannot be read);
-    None for a candidate, which needs the full analysis."""
+    """The outcome of a file the byte prefilter rules out, that the cache knows, or that
+    cannot be read; None for a candidate, which needs the full analysis."""
     try:
         data = read_snapshot(task.path).data  # regular files only: a FIFO would block
     except OSError as exc:
         return FileOutcome(path=task.path, error=f"cannot read: {exc.strerror or exc}")
-    if engine().prefilter(data, task.settings):
-        return None
-    return FileOutcome(path=task.path)
+    if not engine().prefilter(data, task.settings):
+        return FileOutcome(path=task.path)
+    return _cached(data, task) if task.cacheable() else None
 
 
 def run_tasks(

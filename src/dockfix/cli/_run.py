@@ -40,6 +40,7 @@ class Request:
     stdin_filename: Optional[str] = None
     jobs: Optional[int] = None
     include_non_python: Optional[bool] = None  # None: the configuration decides
+    no_cache: bool = False
 
 
 def load(request: Request) -> Config:
@@ -99,6 +100,19 @@ def _task(request: Request, config: Config, path: str) -> Task:
     )
 
 
+def _with_cache(request: Request, config: Config, task: Task) -> Task:
+    """``task`` with the content cache, unless it is turned off (``_cache``)."""
+    from dockfix.cli import _cache
+
+    if _cache.disabled(request.no_cache):
+        return task
+    return dataclasses.replace(
+        task,
+        cache_dir=str(_cache.directory(config.root)),
+        cache_salt=_cache.salt(config.settings),
+    )
+
+
 def _run_stdin(request: Request, config: Config, report: Report, printer: _Printer) -> None:
     data = sys.stdin.buffer.read()
     name = request.stdin_filename or "-"
@@ -132,7 +146,8 @@ def _run_files(request: Request, config: Config, report: Report, printer: _Print
         else:
             report.warnings.append((problem.path, problem.message))
         printer.message(problem.path, problem.message, fatal=problem.fatal)
-    tasks = [_task(request, config, path) for path in found.files]
+    template = _with_cache(request, config, _task(request, config, ""))
+    tasks = [dataclasses.replace(template, path=path) for path in found.files]
     with _progress(len(tasks)) as (advance, deferred):
         held: list[FileOutcome] = []
         for outcome in run_tasks(tasks, jobs=request.jobs, advance=advance):

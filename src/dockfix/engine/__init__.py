@@ -7,7 +7,11 @@ How ``analyze(source, settings, *, path, accept)`` works:
 
 1. ``prefilter`` (bytes) and ``_prescan`` (stdlib ``ast``: is there any call whose name a
    rule could match?) return early for most files without touching libcst.
-2. ``libcst.parse_module(bytes)``; one ``Transformer`` pass with scope, qualified-name and
+2. ``_reduce``: the definitions holding no call worth a look are stubbed out (same lines,
+   same columns), so libcst sees a much smaller module; its findings are the file's, and
+   its fixes are carried back to the original lines when that is sure to be exact (else
+   the full module is analysed; ``DOCKFIX_NO_REDUCE=1`` always does).
+   ``libcst.parse_module(bytes)``; one ``Transformer`` pass with scope, qualified-name and
    position metadata (``_transformer``). Every call named like a subprocess/os/asyncio API
    is resolved through imports (``QualifiedNameProvider``, so aliases work and local
    shadowing is respected) and read into a ``DockerCall`` (``_extract``: argv shape,

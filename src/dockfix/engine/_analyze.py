@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ast
+import difflib
+import io
+import os
+import re
+import sys
+import tokenize
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
 from dockfix.engine._imports import finish_imports
 from dockfix.engine._prefilter import prefilter
 from dockfix.engine._prescan import has_candidate_call, parse
+from dockfix.engine._reduce import Reduction, reduce
 from dockfix.engine._transformer import API_NAMES, Accept, Transformer
 from dockfix.engine._types import FileResult, Settings
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import CallRule, Rule
+
+RECURSION_LIMIT = 20000
 
 
 def analyze(
@@ -29,13 +41,119 @@ def analyze(
     """Find dangerous docker calls in ``source`` and apply the accepted fixes. Never raises.
 
     ``rules`` replaces the registry (``dockfix.rules.ALL_RULES``), for tests and tools.
+
+    The libcst pass runs first on a reduced copy of the module (``_reduce``: the top-level
+    definitions without a call worth a look become one-line stubs, lines and columns kept).
+    Its findings are the file's; its fixes are carried back to the original lines when that
+    is sure to give the full module's bytes (else, or when anything fails, the full module is
+    analysed). ``DOCKFIX_NO_REDUCE=1`` always analyses the full module.
     """
     unchanged = FileResult(source=source, fixed=source)
     chosen = ALL_RULES if rules is None else rules
     if rules is None and not prefilter(source, settings):
         return unchanged if parses(source) else _parse_error(source, path)
-    if not _candidates(source, chosen, settings):
+    tree = parse(source)
+    if not _candidates(source, chosen, settings, tree):
         return unchanged
+    with _deep_recursion():
+        if tree is not None and not os.environ.get("DOCKFIX_NO_REDUCE"):
+            reduction = reduce(source, tree, _call_names(chosen, settings))
+            if reduction is not None:
+                result = _analyze_reduced(source, reduction, settings, path, accept, rules)
+                if result is not None:
+                    return result
+        return _analyze_full(source, settings, path, accept, rules)
+
+
+def _analyze_reduced(
+    source: bytes,
+    reduction: Reduction,
+    settings: Settings,
+    path: str,
+    accept: Optional[Accept],
+    rules: Optional[Sequence[type[Rule]]],
+) -> Optional[FileResult]:
+    """The result of the pass over the reduced module, or None when the full module must be
+    analysed (anything went wrong, or a fix could not be carried back for sure).
+
+    Without a fix the findings are the file's (same lines, same columns). With fixes, the
+    line changes of the reduced module are applied to the original lines; they must stay
+    outside the stubbed ranges, an import is removed only if no stubbed range mentions its
+    name, and the module must indent new code the same way.
+    """
+    try:
+        module = cst.parse_module(reduction.source)
+        context = CodemodContext(filename=path)
+        transformer = Transformer(context, settings, accept, rules)
+        tree = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+        if transformer.pending:
+            return None
+        findings = tuple(transformer.findings)
+        if not transformer.applied:
+            return FileResult(source, source, findings)
+        if module.default_indent != _default_indent(source):
+            return None
+        stubbed = _stubbed_text(source, reduction)
+        for name in _removal_names(context):
+            if re.search(rf"(?<![\w.]){re.escape(name)}\b", stubbed):
+                return None
+        fixed_module = _no_new_leading_blank(module, finish_imports(tree, context))
+        fixed = _splice(source, reduction, fixed_module.bytes)
+        if fixed is None:
+            return None
+        if fixed != source:
+            cst.parse_module(fixed)
+    except Exception:
+        return None
+    return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
+
+
+def _removal_names(context: CodemodContext) -> list[str]:
+    """The names of the imports the fixes scheduled for removal (when unused)."""
+    scheduled = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY) or []
+    return [str(asname or obj or module.split(".")[0]) for module, obj, asname in scheduled]
+
+
+def _stubbed_text(source: bytes, reduction: Reduction) -> str:
+    lines = source.splitlines(keepends=True)
+    return b"".join(b"".join(lines[a - 1 : b]) for a, b in reduction.spans).decode("utf-8")
+
+
+def _default_indent(source: bytes) -> str:
+    """The indentation libcst infers for a module: that of its first indented block."""
+    for token in tokenize.tokenize(io.BytesIO(source).readline):
+        if token.type == tokenize.INDENT:
+            return token.string
+    return "    "
+
+
+def _splice(source: bytes, reduction: Reduction, fixed: bytes) -> Optional[bytes]:
+    """``source`` with the line changes that turned the reduced source into ``fixed``; None
+    when a change touches (or is inserted inside) a stubbed range."""
+    stubbed = {line - 1 for a, b in reduction.spans for line in range(a, b + 1)}
+    original = source.splitlines(keepends=True)
+    before = reduction.source.splitlines(keepends=True)
+    after = fixed.splitlines(keepends=True)
+    out: list[bytes] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.extend(original[i1:i2])
+            continue
+        touched = range(i1, i2) if i2 > i1 else (i1 - 1, i1)
+        if any(index in stubbed for index in touched):
+            return None
+        out.extend(after[j1:j2])
+    return b"".join(out)
+
+
+def _analyze_full(
+    source: bytes,
+    settings: Settings,
+    path: str,
+    accept: Optional[Accept],
+    rules: Optional[Sequence[type[Rule]]],
+) -> FileResult:
     try:
         module = cst.parse_module(source)
     except Exception as exc:
@@ -57,6 +175,26 @@ def analyze(
     return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
 
 
+@contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """libcst recurses once per nesting level (long concatenations, deep expressions)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, RECURSION_LIMIT))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _call_names(rules: Sequence[type[Rule]], settings: Settings) -> frozenset[str]:
+    """The call names the transformer inspects (besides the file's import aliases)."""
+    names: set[str] = set(API_NAMES)
+    for rule in rules:
+        if settings.enabled(rule.CODE) and issubclass(rule, CallRule):
+            names.update(rule.METHODS)
+    return frozenset(names)
+
+
 def parses(source: bytes) -> bool:
     """Whether ``ast`` (much cheaper than libcst) accepts ``source``."""
     return parse(source) is not None
@@ -70,7 +208,12 @@ def _parse_error(source: bytes, path: str) -> FileResult:
     return FileResult(source=source, fixed=source)
 
 
-def _candidates(source: bytes, rules: Sequence[type[Rule]], settings: Settings) -> bool:
+def _candidates(
+    source: bytes,
+    rules: Sequence[type[Rule]],
+    settings: Settings,
+    tree: Optional[ast.Module] = None,
+) -> bool:
     """Whether the ``ast`` prescan finds a call one of the enabled rules could match."""
     methods: set[str] = set()
     triggers: set[str] = set()
@@ -84,7 +227,7 @@ def _candidates(source: bytes, rules: Sequence[type[Rule]], settings: Settings) 
             command_rules = True
             triggers.update(t.decode("latin-1") for t in rule.TRIGGERS)
     apis = API_NAMES if command_rules else frozenset()
-    return has_candidate_call(source, methods, apis, triggers)
+    return has_candidate_call(source, methods, apis, triggers, tree)
 
 
 def _transform(module: cst.Module, transformer: Transformer, context: CodemodContext) -> cst.Module:

@@ -37,11 +37,13 @@ def has_candidate_call(
     methods: Collection[str],
     apis: Collection[str],
     triggers: Collection[str],
+    tree: Optional[ast.Module] = None,
 ) -> bool:
     """True when a call named in ``methods`` exists, or a call of an API in ``apis`` through
     an import of subprocess/os/asyncio with a trigger in its arguments; also when ``ast``
-    cannot parse ``source``."""
-    tree = parse(source)
+    cannot parse ``source``. ``tree``, when given, is ``parse(source)``."""
+    if tree is None:
+        tree = parse(source)
     if tree is None:
         return True
     modules, imported = _imports(tree, apis)

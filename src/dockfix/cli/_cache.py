@@ -1,0 +1,146 @@
+"""A content cache of findings: an unchanged file costs a read and a hash on the next run.
+
+An entry is keyed on the file's bytes and a *salt*: the dockfix version, a fingerprint of
+the installed dockfix sources (size and mtime of each module, so an edited checkout never
+reads stale entries), the rule codes, and the settings that affect findings. The path is
+not part of the key (findings of a Python file depend on its bytes only); non-Python files
+scanned with ``--include-non-python`` are never cached.
+
+Where: ``.dockfix_cache/`` in the project root (the folder of the ``pyproject.toml`` in use),
+else ``$XDG_CACHE_HOME/dockfix`` (``~/.cache/dockfix``); ``DOCKFIX_CACHE_DIR`` overrides both.
+``--no-cache`` or ``DOCKFIX_NO_CACHE=1`` turns it off.
+
+Entries are small JSON files written to a temporary name and renamed into place, so
+concurrent runs never read a half-written entry; an entry that does not read back as
+expected is ignored (and rewritten). Check mode reads and writes entries; fix mode uses them
+only to skip files known to have no findings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Optional
+
+from dockfix.engine._types import Finding, Settings
+
+FORMAT = 1
+_FIELDS = {f.name for f in dataclasses.fields(Finding)}
+
+
+def disabled(no_cache: bool) -> bool:
+    return no_cache or os.environ.get("DOCKFIX_NO_CACHE", "") not in ("", "0")
+
+
+def directory(root: Optional[Path]) -> Path:
+    """Where the entries of a project go."""
+    explicit = os.environ.get("DOCKFIX_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    if root is not None:
+        return root / ".dockfix_cache"
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dockfix"
+
+
+def salt(settings: Settings) -> str:
+    """What besides the bytes decides the findings, as one string."""
+    from dockfix import __version__
+    from dockfix.rules import ALL_RULES
+
+    parts: dict[str, Any] = {
+        "format": FORMAT,
+        "version": __version__,
+        "code": _code_fingerprint(),
+        "rules": [rule.CODE for rule in ALL_RULES],
+        "select": None if settings.select is None else sorted(settings.select),
+        "ignore": sorted(settings.ignore),
+        "stop_timeout": settings.stop_timeout,
+        "executor": settings.executor,
+        "runner": settings.runner,
+    }
+    return json.dumps(parts, sort_keys=True)
+
+
+def _code_fingerprint() -> str:
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def key(data: bytes, salt_text: str) -> str:
+    digest = hashlib.sha256(salt_text.encode())
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _entry_path(cache_dir: str, entry: str) -> Path:
+    return Path(cache_dir) / f"v{FORMAT}" / entry[:2] / f"{entry}.json"
+
+
+def load(cache_dir: str, entry: str) -> Optional[tuple[Finding, ...]]:
+    """The cached findings, or None (missing, unreadable or corrupted entry)."""
+    try:
+        with open(_entry_path(cache_dir, entry), "rb") as handle:
+            raw = json.loads(handle.read())
+        if not isinstance(raw, dict) or raw.get("key") != entry:
+            return None
+        return tuple(_finding(item) for item in raw["findings"])
+    except Exception:  # anything wrong with an entry means: no entry
+        return None
+
+
+def _finding(item: Any) -> Finding:
+    if not isinstance(item, dict) or set(item) != _FIELDS:
+        raise ValueError("not a finding")
+    values = dict(item)
+    values["related"] = tuple((int(a), int(b)) for a, b in values["related"])
+    finding = Finding(**values)
+    for name in ("line", "column", "end_line", "end_column"):
+        if not isinstance(getattr(finding, name), int):
+            raise ValueError("not a finding")
+    return finding
+
+
+def store(cache_dir: str, entry: str, findings: tuple[Finding, ...]) -> None:
+    """Write an entry atomically; a cache that cannot be written is silently skipped."""
+    path = _entry_path(cache_dir, entry)
+    payload = json.dumps(
+        {"key": entry, "findings": [dataclasses.asdict(f) for f in findings]}, sort_keys=True
+    ).encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _mark(Path(cache_dir))
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    except OSError:
+        pass
+
+
+def _mark(cache_dir: Path) -> None:
+    """A ``.gitignore`` and a ``CACHEDIR.TAG`` so the cache is never committed or backed up."""
+    ignore = cache_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n")
+        (cache_dir / "CACHEDIR.TAG").write_text(
+            "Signature: 8a477f597d28d172789f06886806bc55\n# dockfix cache\n"
+        )

@@ -1,0 +1,239 @@
+"""The reduced module (``_reduce``) gives exactly the full module's ``FileResult``.
+
+Every rule case, every fixture, stdlib files with a docker call appended (``bench/corpus.py``)
+and, when the benchmark corpus is built, a sample of its dense files: each analysed with the
+reduction and with ``DOCKFIX_NO_REDUCE=1``, in check mode and in fix mode.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import pytest
+
+from dockfix.engine import FileResult, Finding, Settings, analyze
+from dockfix.engine._analyze import _call_names
+from dockfix.engine._reduce import reduce_source
+from dockfix.rules import ALL_RULES
+
+REPO = Path(__file__).resolve().parents[2]
+DENSE = Path("/work/wt/bench/bench/corpus/dense")
+DENSE_SAMPLE = 100
+
+# Unrelated definitions around a case: what the reduction stubs. The names they read are
+# the kind of thing that must keep meaning the same (decorators, defaults, bases).
+_PADDING_BEFORE = '''\
+import functools
+
+
+@functools.lru_cache(maxsize=None)
+def helper(a, b=3, *args, **kwargs) -> "int":
+    """Docstring
+    over lines."""
+    total = a + b  # a comment
+    for x in args:
+        total += x
+    return total
+
+
+class Base(object):
+    attr = 1
+
+    def method(self):
+        return [i for i in range(3)]
+
+    @property
+    def prop(self):
+        return self.attr
+
+
+async def later(x): await x
+'''
+_PADDING_AFTER = '''
+
+class Tail(Base, metaclass=type):
+    def run(self):
+        return None
+
+    def other(self):
+        """Not a docker call."""
+        return helper(1)
+
+
+def last(): return 2
+'''
+
+
+def _check(_: Finding) -> bool:
+    return False
+
+
+MODES: dict[str, Optional[Callable[[Finding], bool]]] = {"check": _check, "fix": None}
+
+
+def _both(
+    source: bytes, settings: Settings, accept: Optional[Callable[[Finding], bool]], mp: Any
+) -> tuple[FileResult, FileResult]:
+    mp.delenv("DOCKFIX_NO_REDUCE", raising=False)
+    reduced = analyze(source, settings, path="x.py", accept=accept)
+    mp.setenv("DOCKFIX_NO_REDUCE", "1")
+    full = analyze(source, settings, path="x.py", accept=accept)
+    mp.delenv("DOCKFIX_NO_REDUCE")
+    return reduced, full
+
+
+def _assert_same(source: bytes, settings: Settings, monkeypatch: Any) -> None:
+    for mode, accept in MODES.items():
+        reduced, full = _both(source, settings, accept, monkeypatch)
+        assert reduced == full, mode
+
+
+def _variants(text: str) -> list[bytes]:
+    padded = _PADDING_BEFORE + "\n\n" + text + _PADDING_AFTER
+    return [text.encode(), padded.encode(), padded.replace("\n", "\r\n").encode()]
+
+
+CASES = [
+    pytest.param(rule.CODE, case.source, dict(case.settings), id=f"{rule.CODE}-{kind}-{case.id}")
+    for rule in ALL_RULES
+    for kind, cases in (("valid", rule.VALID), ("invalid", rule.INVALID))
+    for case in cases
+]
+
+
+@pytest.mark.parametrize(("code", "text", "overrides"), CASES)
+def test_rule_cases(code: str, text: str, overrides: dict[str, Any], monkeypatch: Any) -> None:
+    import textwrap
+
+    text = textwrap.dedent(text)
+    settings = dataclasses.replace(Settings(), **overrides)
+    for source in _variants(text):
+        _assert_same(source, settings, monkeypatch)
+
+
+FIXTURES = sorted(p for p in (REPO / "fixtures").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: str(p.relative_to(REPO / "fixtures")))
+def test_fixtures(path: Path, monkeypatch: Any) -> None:
+    data = path.read_bytes()
+    _assert_same(data, Settings(), monkeypatch)
+    _assert_same(data + _PADDING_AFTER.encode(), Settings(), monkeypatch)
+
+
+STDLIB_NAMES = ("shlex.py", "textwrap.py", "fnmatch.py", "colorsys.py", "json/decoder.py")
+
+
+@pytest.mark.parametrize("name", STDLIB_NAMES)
+def test_stdlib_with_docker_call(name: str, monkeypatch: Any) -> None:
+    corpus = pytest.importorskip("bench.corpus")
+    path = corpus.stdlib_root() / name
+    if not path.is_file():
+        pytest.skip(f"no {name} in this interpreter's standard library")
+    for index in range(3):
+        source = corpus.make_dense_source(path.read_bytes(), index * 7 + len(name))
+        assert _reduces(source), "the case should exercise the reduction"
+        reduced, full = _both(source, Settings(), _check, monkeypatch)
+        assert reduced == full
+        assert len(reduced.findings) == 1
+        reduced, full = _both(source, Settings(), None, monkeypatch)
+        assert reduced == full
+
+
+def _dense_sample() -> list[Path]:
+    if not DENSE.is_dir():
+        return []
+    files = sorted(DENSE.rglob("*.py"))
+    step = max(1, len(files) // DENSE_SAMPLE)
+    return files[::step][:DENSE_SAMPLE]
+
+
+@pytest.mark.skipif(not DENSE.is_dir(), reason="the dense benchmark corpus is not built")
+@pytest.mark.parametrize("path", _dense_sample(), ids=lambda p: str(p.relative_to(DENSE)))
+def test_dense_corpus(path: Path, monkeypatch: Any) -> None:
+    source = path.read_bytes()
+    reduced, full = _both(source, Settings(), _check, monkeypatch)
+    assert reduced == full
+    if _dense_sample().index(path) % 5 == 0:  # fix mode (the full path is slow): a fifth
+        reduced, full = _both(source, Settings(), None, monkeypatch)
+        assert reduced == full
+
+
+def test_fix_is_spliced_without_the_full_module(monkeypatch: Any) -> None:
+    """A fix in a kept function is carried back to the original lines: no full pass."""
+    from dockfix.engine import _analyze
+
+    text = "import subprocess\n\n\ndef gone(c):\n    subprocess.run(['docker', 'rm', '-f', c])\n"
+    source = (_PADDING_BEFORE + "\n\n" + text + _PADDING_AFTER).encode()
+    expected = _both(source, Settings(), None, monkeypatch)[1]
+    assert expected.changed
+    monkeypatch.setattr(_analyze, "_analyze_full", None)  # calling it would raise
+    assert analyze(source, Settings(), path="x.py") == expected
+
+
+def _reduces(source: bytes) -> bool:
+    return reduce_source(source, ast.parse(source), _call_names(ALL_RULES, Settings())) is not None
+
+
+def test_reduced_source_keeps_lines_and_columns() -> None:
+    text = _PADDING_BEFORE + "\nimport subprocess\nsubprocess.run(['docker', 'rm', '-f', c])\n"
+    for source in (text.encode(), text.replace("\n", "\r\n").encode()):
+        reduced = reduce_source(source, ast.parse(source), {"run"})
+        assert reduced is not None
+        before, after = source.splitlines(keepends=True), reduced.splitlines(keepends=True)
+        assert len(before) == len(after)
+        assert [line[-1:] for line in before] == [line[-1:] for line in after]
+        assert after[-1] == before[-1]
+        assert after[-2] == before[-2]
+        assert b"def helper(): " in reduced
+        assert b"total" not in reduced
+        ast.parse(reduced)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "X = 1\ndef f():\n    global X\n    X = 2\n",
+        "def f():\n    return subprocess.run(x)\n",
+        "from subprocess import run as go\ndef f():\n    go(x)\n",
+        "CMD = ['docker']\ndef f(a=CMD):\n    pass\n",
+        "def f(a=(Y := 1)):\n    pass\n",
+        "def f():\n    pass  # dockfix: ignore\n",
+        "  \n",
+    ],
+)
+def test_kept_verbatim(text: str) -> None:
+    source = text.encode()
+    assert reduce_source(source, ast.parse(source), {"run"}) is None
+
+
+def test_latin1_cookie_is_not_reduced() -> None:
+    source = b"# -*- coding: latin-1 -*-\ndef f():\n    return 1\n"
+    assert reduce_source(source, ast.parse(source), {"run"}) is None
+
+
+def test_deep_module_does_not_recurse_out() -> None:
+    """libcst recurses per nesting level; analyze raises the limit around its pass."""
+    parts = " + ".join(f"'s{i}'" for i in range(3000))
+    source = f"import subprocess\nX = {parts}\nsubprocess.run(['docker', 'rm', '-f', c])\n"
+    limit = sys.getrecursionlimit()
+    result = analyze(source.encode(), Settings(), accept=_check)
+    assert result.error is None
+    assert [f.code for f in result.findings] == ["DF001"]
+    assert sys.getrecursionlimit() == limit
+
+
+def test_bom_and_first_line_definition(monkeypatch: Any) -> None:
+    text = (
+        "def first(a, b):\n    return a + b\n\n\n"
+        "import subprocess\nsubprocess.run(['docker', 'kill', c])\n"
+    )
+    for source in (b"\xef\xbb\xbf" + text.encode(), text.encode()):
+        reduced = reduce_source(source, ast.parse(source), {"run"})
+        assert reduced is not None
+        assert reduced.startswith(source[: len(source) - len(text.encode())] + b"def first(): ")
+        _assert_same(source, Settings(), monkeypatch)
