@@ -38,6 +38,11 @@ _UTF8 = frozenset({"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"})
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _VERBATIM_MARKERS = (b"global", b"nonlocal", b":=", b"dockfix")
+# A definition that mentions docker may bind what the SDK rules trace a receiver to
+# (``self.client = docker.from_env()`` in ``__init__``, a pytest fixture returning a client):
+# keep it verbatim, like every name imported from the Docker SDK modules.
+_DOCKER_MARKERS = (b"docker", b"DOCKER", b"Docker", b"python_on_whales")
+_SDK_MODULES = frozenset({"docker", "python_on_whales", "aiodocker"})
 
 Definition = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
 
@@ -65,16 +70,30 @@ def reduce(source: bytes, tree: ast.Module, names: Collection[str]) -> Optional[
     if not _plain(source):
         return None
     wanted = set(names) | _aliases(tree, names)
+    markers = (*_VERBATIM_MARKERS, *_DOCKER_MARKERS, *_sdk_imports(tree))
     lines = source.splitlines(keepends=True)
     spans: list[tuple[int, int]] = []
-    _reduce_body(tree.body, lines, wanted, spans)
+    _reduce_body(tree.body, lines, wanted, spans, markers)
     if not spans:
         return None
     return Reduction(b"".join(lines), tuple(spans))
 
 
+def _sdk_imports(tree: ast.Module) -> tuple[bytes, ...]:
+    """The local names bound by ``from <Docker SDK module> import ...`` anywhere in ``tree``."""
+    found: list[bytes] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _SDK_MODULES:
+            found += [(alias.asname or alias.name).encode() for alias in node.names]
+    return tuple(found)
+
+
 def _reduce_body(
-    body: list[ast.stmt], lines: list[bytes], wanted: set[str], spans: list[tuple[int, int]]
+    body: list[ast.stmt],
+    lines: list[bytes],
+    wanted: set[str],
+    spans: list[tuple[int, int]],
+    markers: tuple[bytes, ...],
 ) -> None:
     """Stub the definitions of one module or class body in ``lines``; recurse into the kept
     classes. Each stubbed range goes to ``spans``."""
@@ -82,10 +101,10 @@ def _reduce_body(
     for node in body:
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             continue
-        span = _stub_span(node, lines, wanted, assigned)
+        span = _stub_span(node, lines, wanted, assigned, markers)
         if span is None:
             if isinstance(node, ast.ClassDef):
-                _reduce_body(node.body, lines, wanted, spans)
+                _reduce_body(node.body, lines, wanted, spans, markers)
             continue
         start, end, indent = span
         stub = indent + _stub(node)
@@ -139,7 +158,11 @@ def _assigned(body: list[ast.stmt]) -> set[str]:
 
 
 def _stub_span(
-    node: Definition, lines: list[bytes], wanted: set[str], assigned: set[str]
+    node: Definition,
+    lines: list[bytes],
+    wanted: set[str],
+    assigned: set[str],
+    markers: tuple[bytes, ...],
 ) -> Optional[tuple[int, int, bytes]]:
     """The first and last line numbers to stub and the text before the stub (indentation),
     or None to keep ``node`` verbatim."""
@@ -162,7 +185,7 @@ def _stub_span(
     if not head[column:].startswith((b"@", b"def", b"async", b"class")):
         return None
     text = b"".join(lines[start - 1 : end])
-    if any(marker in text for marker in _VERBATIM_MARKERS):
+    if any(marker in text for marker in markers):
         return None
     if _calls_wanted(node, wanted) or _header_reads(node) & assigned:
         return None
