@@ -21,7 +21,7 @@ from dockfix.engine._reduce import reduce_source
 from dockfix.rules import ALL_RULES
 
 REPO = Path(__file__).resolve().parents[2]
-DENSE = Path("/work/wt/bench/bench/corpus/dense")
+DENSE = Path(__file__).resolve().parents[2] / "bench" / "corpus" / "dense"
 DENSE_SAMPLE = 100
 
 # Unrelated definitions around a case: what the reduction stubs. The names they read are
