@@ -67,7 +67,7 @@ def reduce(source: bytes, tree: ast.Module, names: Collection[str]) -> Optional[
     ``tree`` is ``ast.parse(source)``; ``names`` are the call names the transformer inspects
     (the file's ``from``-import aliases of those names are added here).
     """
-    if not _plain(source):
+    if not _plain(source) or _imports_sdk(tree):
         return None
     wanted = set(names) | _aliases(tree, names)
     markers = (*_VERBATIM_MARKERS, *_DOCKER_MARKERS, *_sdk_imports(tree))
@@ -77,6 +77,19 @@ def reduce(source: bytes, tree: ast.Module, names: Collection[str]) -> Optional[
     if not spans:
         return None
     return Reduction(b"".join(lines), tuple(spans))
+
+
+def _imports_sdk(tree: ast.Module) -> bool:
+    """Whether ``tree`` imports a Docker SDK module. The SDK rules trace receivers through
+    every binding of a name or ``self`` attribute in the file (a name bound to two kinds
+    stays quiet), so such a file is analysed whole."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            if any(alias.name.split(".")[0] in _SDK_MODULES for alias in node.names):
+                return True
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _SDK_MODULES:
+            return True
+    return False
 
 
 def _sdk_imports(tree: ast.Module) -> tuple[bytes, ...]:
