@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 import pytest
 
 from dockfix.engine import FileResult, Finding, Settings, analyze
-from dockfix.engine._analyze import _call_names
+from dockfix.engine._analyze import _triggers
 from dockfix.engine._reduce import reduce_source
 from dockfix.rules import ALL_RULES
 
@@ -175,22 +175,26 @@ def test_fix_is_spliced_without_the_full_module(monkeypatch: Any) -> None:
     assert analyze(source, Settings(), path="x.py") == expected
 
 
+_TRIGGERS = _triggers(ALL_RULES, Settings())
+
+
 def _reduces(source: bytes) -> bool:
-    return reduce_source(source, ast.parse(source), _call_names(ALL_RULES, Settings())) is not None
+    return reduce_source(source, ast.parse(source), _triggers(ALL_RULES, Settings())) is not None
 
 
 def test_reduced_source_keeps_lines_and_columns() -> None:
     text = _PADDING_BEFORE + "\nimport subprocess\nsubprocess.run(['docker', 'rm', '-f', c])\n"
     for source in (text.encode(), text.replace("\n", "\r\n").encode()):
-        reduced = reduce_source(source, ast.parse(source), {"run"})
+        reduced = reduce_source(source, ast.parse(source), _TRIGGERS)
         assert reduced is not None
         before, after = source.splitlines(keepends=True), reduced.splitlines(keepends=True)
         assert len(before) == len(after)
         assert [line[-1:] for line in before] == [line[-1:] for line in after]
         assert after[-1] == before[-1]
         assert after[-2] == before[-2]
-        assert b"def helper(): " in reduced
+        assert b'pass;"""' in reduced
         assert b"total" not in reduced
+        assert b"class Tail" not in reduced
         ast.parse(reduced)
 
 
@@ -198,22 +202,26 @@ def test_reduced_source_keeps_lines_and_columns() -> None:
     "text",
     [
         "X = 1\ndef f():\n    global X\n    X = 2\n",
-        "def f():\n    return subprocess.run(x)\n",
-        "from subprocess import run as go\ndef f():\n    go(x)\n",
         "CMD = ['docker']\ndef f(a=CMD):\n    pass\n",
-        "def f(a=(Y := 1)):\n    pass\n",
-        "def f():\n    pass  # dockfix: ignore\n",
+        "x = 1\ndef f(a=(Y := 1)):\n    pass\n",
+        "x = 1\ndef f():\n    pass  # dockfix: ignore\n",
         "  \n",
+        # a value the docker call reads: bound by a statement without a trigger
+        "import subprocess\nFLAGS = '-f'\ndef f(c):\n    subprocess.run(['docker', 'rm', FLAGS, c])\n",
+        # another use of an argv variable (the variable-once shape counts them)
+        "x = 1\nCMD = ['docker', 'rm', '-f', 'c']\ndef g():\n    print(CMD)\n",
+        "x = 1\nif x:\n    import os\n",
+        "x = 1\ndel x\n",
     ],
 )
 def test_kept_verbatim(text: str) -> None:
     source = text.encode()
-    assert reduce_source(source, ast.parse(source), {"run"}) is None
+    assert reduce_source(source, ast.parse(source), _TRIGGERS) is None
 
 
 def test_latin1_cookie_is_not_reduced() -> None:
     source = b"# -*- coding: latin-1 -*-\ndef f():\n    return 1\n"
-    assert reduce_source(source, ast.parse(source), {"run"}) is None
+    assert reduce_source(source, ast.parse(source), _TRIGGERS) is None
 
 
 def test_deep_module_does_not_recurse_out() -> None:
@@ -233,7 +241,7 @@ def test_bom_and_first_line_definition(monkeypatch: Any) -> None:
         "import subprocess\nsubprocess.run(['docker', 'kill', c])\n"
     )
     for source in (b"\xef\xbb\xbf" + text.encode(), text.encode()):
-        reduced = reduce_source(source, ast.parse(source), {"run"})
+        reduced = reduce_source(source, ast.parse(source), _TRIGGERS)
         assert reduced is not None
         assert reduced.startswith(source[: len(source) - len(text.encode())] + b"def first(): ")
         _assert_same(source, Settings(), monkeypatch)

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import ast
 import difflib
-import io
 import os
 import re
 import sys
-import tokenize
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Optional
@@ -18,16 +16,20 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
+from dockfix.engine._cstfast import install as _install_reflection_cache
 from dockfix.engine._imports import finish_imports
 from dockfix.engine._prefilter import prefilter
 from dockfix.engine._prescan import has_candidate_call, parse
-from dockfix.engine._reduce import Reduction, reduce
+from dockfix.engine._reduce import Reduction, first_indent, reduce
 from dockfix.engine._transformer import API_NAMES, Accept, Transformer
 from dockfix.engine._types import FileResult, Settings
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import CallRule, Rule
 
 RECURSION_LIMIT = 20000
+_FALLBACK_INDENT = "    "  # libcst's default indent for a module without an indented block
+
+_install_reflection_cache()
 
 
 def analyze(
@@ -53,20 +55,23 @@ def analyze(
     if rules is None and not prefilter(source, settings):
         return unchanged if parses(source) else _parse_error(source, path)
     tree = parse(source)
-    if not _candidates(source, chosen, settings, tree):
-        return unchanged
     with _deep_recursion():
         if tree is not None and not os.environ.get("DOCKFIX_NO_REDUCE"):
-            reduction = reduce(source, tree, _call_names(chosen, settings))
+            reduction = reduce(source, tree, _triggers(chosen, settings))
             if reduction is not None:
-                result = _analyze_reduced(source, reduction, settings, path, accept, rules)
+                if not _candidates(reduction.source, chosen, settings):
+                    return unchanged
+                result = _analyze_reduced(source, tree, reduction, settings, path, accept, rules)
                 if result is not None:
                     return result
+        if not _candidates(source, chosen, settings, tree):
+            return unchanged
         return _analyze_full(source, settings, path, accept, rules)
 
 
 def _analyze_reduced(
     source: bytes,
+    tree: ast.Module,
     reduction: Reduction,
     settings: Settings,
     path: str,
@@ -85,24 +90,24 @@ def _analyze_reduced(
         module = cst.parse_module(reduction.source)
         context = CodemodContext(filename=path)
         transformer = Transformer(context, settings, accept, rules)
-        tree = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+        done = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
         if transformer.pending:
             return None
         findings = tuple(transformer.findings)
         if not transformer.applied:
             return FileResult(source, source, findings)
-        if module.default_indent != _default_indent(source):
+        if module.default_indent != (first_indent(source, tree) or _FALLBACK_INDENT):
             return None
         stubbed = _stubbed_text(source, reduction)
         for name in _removal_names(context):
             if re.search(rf"(?<![\w.]){re.escape(name)}\b", stubbed):
                 return None
-        fixed_module = _no_new_leading_blank(module, finish_imports(tree, context))
+        fixed_module = _no_new_leading_blank(module, finish_imports(done, context))
         fixed = _splice(source, reduction, fixed_module.bytes)
         if fixed is None:
             return None
         if fixed != source:
-            cst.parse_module(fixed)
+            ast.parse(fixed)  # the source parsed with ast, so must its fix
     except Exception:
         return None
     return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
@@ -119,18 +124,11 @@ def _stubbed_text(source: bytes, reduction: Reduction) -> str:
     return b"".join(b"".join(lines[a - 1 : b]) for a, b in reduction.spans).decode("utf-8")
 
 
-def _default_indent(source: bytes) -> str:
-    """The indentation libcst infers for a module: that of its first indented block."""
-    for token in tokenize.tokenize(io.BytesIO(source).readline):
-        if token.type == tokenize.INDENT:
-            return token.string
-    return "    "
-
-
 def _splice(source: bytes, reduction: Reduction, fixed: bytes) -> Optional[bytes]:
     """``source`` with the line changes that turned the reduced source into ``fixed``; None
-    when a change touches (or is inserted inside) a stubbed range."""
-    stubbed = {line - 1 for a, b in reduction.spans for line in range(a, b + 1)}
+    when a change touches (or is inserted inside) a stubbed range. An insertion next to a
+    stubbed range, outside it, is carried over (the new imports above a stubbed statement)."""
+    stubbed = {line - 1: a for a, b in reduction.spans for line in range(a, b + 1)}
     original = source.splitlines(keepends=True)
     before = reduction.source.splitlines(keepends=True)
     after = fixed.splitlines(keepends=True)
@@ -140,9 +138,11 @@ def _splice(source: bytes, reduction: Reduction, fixed: bytes) -> Optional[bytes
         if tag == "equal":
             out.extend(original[i1:i2])
             continue
-        touched = range(i1, i2) if i2 > i1 else (i1 - 1, i1)
-        if any(index in stubbed for index in touched):
-            return None
+        if i2 > i1:
+            if any(index in stubbed for index in range(i1, i2)):
+                return None
+        elif i1 in stubbed and stubbed.get(i1 - 1) == stubbed[i1]:
+            return None  # an insertion inside one stubbed range
         out.extend(after[j1:j2])
     return b"".join(out)
 
@@ -184,6 +184,15 @@ def _deep_recursion() -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(old)
+
+
+def _triggers(rules: Sequence[type[Rule]], settings: Settings) -> tuple[bytes, ...]:
+    """The enabled rules' triggers: a statement holding none of them finds nothing."""
+    found: list[bytes] = []
+    for rule in rules:
+        if settings.enabled(rule.CODE):
+            found += [t for t in rule.TRIGGERS if t not in found]
+    return tuple(found)
 
 
 def _call_names(rules: Sequence[type[Rule]], settings: Settings) -> frozenset[str]:

@@ -1,50 +1,64 @@
 """A reduced copy of a module for the libcst pass: same lines, same columns, less code.
 
-libcst's metadata (scopes, qualified names, positions) costs far more than parsing. Most
-top-level functions and classes of a file hold no call the transformer would look at; they
-only need to bind their name. ``reduce_source`` replaces each such definition (from its first
-decorator to its last line) by a stub binding the same name: ``def NAME(): pass``, or, over
-several lines, ``def NAME():`` opening a triple-quoted docstring that holds the other lines'
-endings (one node rather than a node per empty line). Line endings are the original ones, so
-every kept line keeps its number and its columns. Methods of a kept class are stubbed the same way.
+libcst's metadata (scopes, qualified names, positions) costs far more than parsing, and it
+costs per node. A file that mentions docker usually does so in one or two of its top-level
+statements; the others can only matter through the names they share with those. So
+``reduce`` keeps, verbatim, the top-level statements that can matter and replaces each
+other one by a stub over the same lines (``pass`` on one line; over several,
+``pass;`` and three double quotes opening a string that holds the other lines' endings: one node however long
+the range). Lines between statements (comments, blank lines) are kept. Line endings are
+the original ones, so every kept line keeps its number and its columns.
 
-Everything that could change what the pass sees is kept verbatim:
+A top-level statement (with the others on its lines) is kept when:
 
-- module-level statements other than definitions (imports, assignments, ``if``/``try``);
-- a definition holding a call named like an API the transformer inspects (``run``, ``Popen``,
-  ..., a rule's ``METHODS``, or the ``y`` of a ``from ... import x as y`` of such a name);
-- a definition whose text mentions ``global``/``nonlocal`` (it may bind module names),
-  ``:=`` (a walrus in a default binds in the module), or ``dockfix`` (a suppression comment);
-- a definition whose decorators, defaults, annotations, bases or keywords read a name
-  assigned at module level (those reads count as module-scope uses of the name, which the
-  ``variable-once`` shape of an argv depends on);
-- a definition whose last line goes on after it, or that does not start at column 0.
+- its text holds a trigger of the enabled rules (``docker`` ...) or a marker that can
+  reach other scopes or the suppressions: ``global``, ``nonlocal``, ``:=``, ``dockfix``;
+- its text holds the word ``import`` (the import block decides where the fixes' imports
+  go, and which become unused), or it is the first statement (a docstring or
+  ``__strict__`` moves that block), or it is not one of the kinds whose bindings are
+  known here (``match``, ``type``, ``del``, ``global``, ...);
+- it binds at module level a name that a kept statement mentions (any word of its text,
+  strings and comments included): the values and the number of bindings of every name the
+  pass can look up stay those of the full module;
+- it mentions a name bound by a kept statement other than a definition or an import: the
+  number of uses of a variable (the ``variable-once`` argv shape) stays that of the full
+  module.
+
+So every name the pass resolves in kept code has the same bindings and uses as in the full
+module, and the stubs bind nothing. A file that imports a Docker SDK is not reduced: the SDK
+rules trace receivers through ``self`` attributes across the whole file.
 
 ``None`` means: no reduction (nothing to stub, or the source is not plain UTF-8 with
 ``\\n``/``\\r\\n`` line endings, or an encoding cookie names another encoding).
+``tests/engine/test_reduced.py`` checks that the reduced and the full module give equal
+results on every rule case, every fixture and the dense benchmark corpus.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Optional
 
 _BOM = b"\xef\xbb\xbf"
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _UTF8 = frozenset({"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"})
 _LONE_CR = re.compile(rb"\r(?!\n)")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_VERBATIM_MARKERS = (b"global", b"nonlocal", b":=", b"dockfix")
-# A definition that mentions docker may bind what the SDK rules trace a receiver to
-# (``self.client = docker.from_env()`` in ``__init__``, a pytest fixture returning a client):
-# keep it verbatim, like every name imported from the Docker SDK modules.
-_DOCKER_MARKERS = (b"docker", b"DOCKER", b"Docker", b"python_on_whales")
+_WORD = re.compile(r"\w+")
+_MARKERS = (b"global", b"nonlocal", b":=", b"dockfix", b"import")
 _SDK_MODULES = frozenset({"docker", "python_on_whales", "aiodocker"})
-
-Definition = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef]
+# Any import statement naming an SDK module has the name after ``import``/``from`` on the
+# same logical line; a false match only means the file is not reduced.
+_SDK_IMPORT = re.compile(
+    rb"\b(?:import|from)\b(?:[^\n;]|\\\r?\n)*?\b(?:docker|python_on_whales|aiodocker)\b"
+)
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
+_COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
+_PLAIN = (ast.Expr, ast.Pass, ast.Assert, ast.Raise, ast.Break, ast.Continue)
 
 
 @dataclass(frozen=True)
@@ -55,34 +69,149 @@ class Reduction:
     spans: tuple[tuple[int, int], ...]
 
 
-def reduce_source(source: bytes, tree: ast.Module, names: Collection[str]) -> Optional[bytes]:
-    """``source`` with the definitions the pass does not need stubbed, or None."""
-    found = reduce(source, tree, names)
+@dataclass
+class _Unit:
+    """Top-level statements sharing lines: kept or stubbed together."""
+
+    first: int
+    last: int
+    nodes: list[ast.stmt]
+    words: frozenset[str] = frozenset()
+    bound: frozenset[str] = frozenset()
+    kept: bool = False
+    definition: bool = True  # every statement a def/class/import: its names' uses don't count
+
+
+def reduce_source(
+    source: bytes, tree: ast.Module, triggers: Collection[bytes]
+) -> Optional[bytes]:
+    """``source`` with the statements the pass does not need stubbed, or None."""
+    found = reduce(source, tree, triggers)
     return None if found is None else found.source
 
 
-def reduce(source: bytes, tree: ast.Module, names: Collection[str]) -> Optional[Reduction]:
+def reduce(source: bytes, tree: ast.Module, triggers: Collection[bytes]) -> Optional[Reduction]:
     """The reduction of ``source``, or None when nothing can be stubbed.
 
-    ``tree`` is ``ast.parse(source)``; ``names`` are the call names the transformer inspects
-    (the file's ``from``-import aliases of those names are added here).
+    ``tree`` is ``ast.parse(source)``; ``triggers`` are the enabled rules' triggers.
     """
-    if not _plain(source) or _imports_sdk(tree):
+    if not tree.body or not _plain(source) or _imports_sdk(source, tree):
         return None
-    wanted = set(names) | _aliases(tree, names)
-    markers = (*_VERBATIM_MARKERS, *_DOCKER_MARKERS, *_sdk_imports(tree))
     lines = source.splitlines(keepends=True)
-    spans: list[tuple[int, int]] = []
-    _reduce_body(tree.body, lines, wanted, spans, markers)
+    units = _units(tree.body, lines)
+    if units is None:
+        return None
+    markers = (*triggers, *_MARKERS)
+    for unit in units:
+        text = b"".join(lines[unit.first - 1 : unit.last])
+        if any(marker in text for marker in markers) or not _known(unit):
+            unit.kept = True
+        unit.words = _words(text)
+        unit.bound = _bound(unit)
+        unit.definition = b"global" not in text and b"nonlocal" not in text and all(
+            isinstance(n, (*_DEFINITIONS, ast.Import, ast.ImportFrom)) for n in unit.nodes
+        )
+    units[0].kept = True
+    _close(units)
+    spans = [(u.first, u.last) for u in units if not u.kept]
     if not spans:
         return None
+    for first, last in spans:
+        _stub(lines, first, last)
     return Reduction(b"".join(lines), tuple(spans))
 
 
-def _imports_sdk(tree: ast.Module) -> bool:
+def _units(body: list[ast.stmt], lines: list[bytes]) -> Optional[list[_Unit]]:
+    """The top-level statements grouped by shared lines (``a = 1; b = 2``), in order."""
+    units: list[_Unit] = []
+    for node in body:
+        end = node.end_lineno
+        if end is None or end > len(lines):
+            return None
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+        if units and first <= units[-1].last:
+            units[-1].last = max(units[-1].last, end)
+            units[-1].nodes.append(node)
+        else:
+            units.append(_Unit(first, end, [node]))
+    return units
+
+
+def _known(unit: _Unit) -> bool:
+    """Whether every statement of ``unit`` is of a kind whose module bindings ``_bound``
+    finds (the others are kept)."""
+    return all(isinstance(n, (*_DEFINITIONS, *_ASSIGNMENTS, *_COMPOUND, *_PLAIN)) for n in unit.nodes)
+
+
+def _words(text: bytes) -> frozenset[str]:
+    """Every word of ``text`` (identifiers, and words of strings and comments), also in the
+    NFKC form the parser gives identifiers."""
+    words = set(_WORD.findall(text.decode("utf-8")))
+    if not text.isascii():
+        words |= {unicodedata.normalize("NFKC", w) for w in words if not w.isascii()}
+    return frozenset(words)
+
+
+def _bound(unit: _Unit) -> frozenset[str]:
+    """The names ``unit`` may bind (a superset: every stored name anywhere inside, the names
+    of nested definitions and of ``except ... as``)."""
+    found: set[str] = set()
+    for node in unit.nodes:
+        if isinstance(node, _DEFINITIONS):
+            found.add(node.name)
+            if not any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(node)):
+                continue
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+                found.add(sub.id)
+            elif isinstance(sub, _DEFINITIONS):
+                found.add(sub.name)
+            elif isinstance(sub, ast.ExceptHandler) and sub.name:
+                found.add(sub.name)
+            elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+                found.update((a.asname or a.name).split(".")[0] for a in sub.names)
+            elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+                found.update(sub.names)
+    return frozenset(found)
+
+
+def _close(units: list[_Unit]) -> None:
+    """Keep, to a fixpoint, the units binding a name a kept unit mentions, and the units
+    mentioning a name a kept non-definition unit binds."""
+    mentioned: set[str] = set()
+    used: set[str] = set()
+    pending = [u for u in units if u.kept]
+    while pending:
+        for unit in pending:
+            mentioned |= unit.words
+            if not unit.definition:
+                used |= unit.bound
+        pending = []
+        for unit in units:
+            if not unit.kept and (unit.bound & mentioned or unit.words & used):
+                unit.kept = True
+                pending.append(unit)
+
+
+def _stub(lines: list[bytes], first: int, last: int) -> None:
+    """Replace lines ``first``..``last`` (1-based) by a statement binding nothing."""
+    head = lines[first - 1]
+    bom = _BOM if first == 1 and head.startswith(_BOM) else b""
+    if first == last:
+        lines[first - 1] = bom + b"pass" + _ending(head)
+        return
+    lines[first - 1] = bom + b'pass;"""' + _ending(head)
+    for index in range(first, last - 1):
+        lines[index] = _ending(lines[index])
+    lines[last - 1] = b'"""' + _ending(lines[last - 1])
+
+
+def _imports_sdk(source: bytes, tree: ast.Module) -> bool:
     """Whether ``tree`` imports a Docker SDK module. The SDK rules trace receivers through
     every binding of a name or ``self`` attribute in the file (a name bound to two kinds
     stays quiet), so such a file is analysed whole."""
+    if _SDK_IMPORT.search(source) is None:
+        return False
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             if any(alias.name.split(".")[0] in _SDK_MODULES for alias in node.names):
@@ -90,45 +219,6 @@ def _imports_sdk(tree: ast.Module) -> bool:
         elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _SDK_MODULES:
             return True
     return False
-
-
-def _sdk_imports(tree: ast.Module) -> tuple[bytes, ...]:
-    """The local names bound by ``from <Docker SDK module> import ...`` anywhere in ``tree``."""
-    found: list[bytes] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in _SDK_MODULES:
-            found += [(alias.asname or alias.name).encode() for alias in node.names]
-    return tuple(found)
-
-
-def _reduce_body(
-    body: list[ast.stmt],
-    lines: list[bytes],
-    wanted: set[str],
-    spans: list[tuple[int, int]],
-    markers: tuple[bytes, ...],
-) -> None:
-    """Stub the definitions of one module or class body in ``lines``; recurse into the kept
-    classes. Each stubbed range goes to ``spans``."""
-    assigned = _assigned(body)
-    for node in body:
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        span = _stub_span(node, lines, wanted, assigned, markers)
-        if span is None:
-            if isinstance(node, ast.ClassDef):
-                _reduce_body(node.body, lines, wanted, spans, markers)
-            continue
-        start, end, indent = span
-        stub = indent + _stub(node)
-        if start == end:
-            lines[start - 1] = stub + b"pass" + _ending(lines[start - 1])
-        else:  # the other lines go into a docstring: one node however long the range
-            lines[start - 1] = stub + b'"""' + _ending(lines[start - 1])
-            for index in range(start, end - 1):
-                lines[index] = _ending(lines[index])
-            lines[end - 1] = b'"""' + _ending(lines[end - 1])
-        spans.append((start, end))
 
 
 def _plain(source: bytes) -> bool:
@@ -146,105 +236,24 @@ def _plain(source: bytes) -> bool:
     return True
 
 
-def _aliases(tree: ast.Module, names: Collection[str]) -> set[str]:
-    """``y`` of each ``from ... import x as y`` with ``x`` in ``names``: the only aliases
-    whose calls can resolve to an API (a qualified name ends with the imported name)."""
-    return {
-        alias.asname
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom)
-        for alias in node.names
-        if alias.asname and alias.name in names
-    }
-
-
-def _assigned(body: list[ast.stmt]) -> set[str]:
-    """Names stored by the statements of a body that are not definitions."""
-    found: set[str] = set()
-    for stmt in body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+def first_indent(source: bytes, tree: ast.Module) -> Optional[str]:
+    """The indentation of the first indented block (what libcst takes as the module's
+    default indent), from the first statement that starts its own line at a column above 0;
+    None when there is none."""
+    lines = source.splitlines()
+    best: Optional[tuple[int, str]] = None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt) or node.col_offset == 0:
             continue
-        for node in ast.walk(stmt):
-            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-                found.add(node.id)
-    return found
-
-
-def _stub_span(
-    node: Definition,
-    lines: list[bytes],
-    wanted: set[str],
-    assigned: set[str],
-    markers: tuple[bytes, ...],
-) -> Optional[tuple[int, int, bytes]]:
-    """The first and last line numbers to stub and the text before the stub (indentation),
-    or None to keep ``node`` verbatim."""
-    end = node.end_lineno
-    end_col = node.end_col_offset
-    if end is None or end_col is None:
-        return None
-    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    if end > len(lines):
-        return None
-    rest = lines[end - 1][end_col:].strip()
-    if rest and not rest.startswith(b"#"):
-        return None
-    head = lines[start - 1]
-    bom = _BOM if start == 1 and head.startswith(_BOM) else b""  # not in ast's columns
-    column = len(bom) + node.col_offset
-    indent = head[len(bom) : column]
-    if indent.strip(b" \t\f"):
-        return None
-    if not head[column:].startswith((b"@", b"def", b"async", b"class")):
-        return None
-    text = b"".join(lines[start - 1 : end])
-    if any(marker in text for marker in markers):
-        return None
-    if _calls_wanted(node, wanted) or _header_reads(node) & assigned:
-        return None
-    return start, end, bom + indent
-
-
-def _calls_wanted(node: ast.AST, wanted: set[str]) -> bool:
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Call):
-            func = sub.func
-            if isinstance(func, ast.Attribute):
-                name: Optional[str] = func.attr
-            else:
-                name = getattr(func, "id", None)
-            if name in wanted:
-                return True
-    return False
-
-
-def _header_reads(node: Definition) -> set[str]:
-    """Names (and words of string annotations) in the parts evaluated in the module scope."""
-    parts: list[ast.AST] = list(node.decorator_list)
-    parts.extend(getattr(node, "type_params", None) or [])
-    if isinstance(node, ast.ClassDef):
-        parts.extend(node.bases)
-        parts.extend(node.keywords)
-    else:
-        parts.append(node.args)
-        if node.returns is not None:
-            parts.append(node.returns)
-    found: set[str] = set()
-    for part in parts:
-        for sub in ast.walk(part):
-            if isinstance(sub, ast.Name):
-                found.add(sub.id)
-            elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
-                found.update(_WORD.findall(sub.value))
-    return found
-
-
-def _stub(node: Definition) -> bytes:
-    name = node.name.encode("utf-8")
-    if isinstance(node, ast.ClassDef):
-        return b"class " + name + b": "
-    prefix = b"async def " if isinstance(node, ast.AsyncFunctionDef) else b"def "
-    return prefix + name + b"(): "
+        if best is not None and node.lineno >= best[0]:
+            continue
+        line = lines[node.lineno - 1]
+        if node.lineno == 1 and line.startswith(_BOM):
+            line = line[len(_BOM) :]
+        prefix = line[: node.col_offset]
+        if not prefix.strip(b" \t\f"):
+            best = (node.lineno, prefix.decode("ascii"))
+    return None if best is None else best[1]
 
 
 def _ending(line: bytes) -> bytes:
