@@ -11,12 +11,13 @@ the original ones, so every kept line keeps its number and its columns.
 
 A top-level statement (with the others on its lines) is kept when:
 
-- its text holds a trigger of the enabled rules (``docker`` ...) or a marker that can
-  reach other scopes or the suppressions: ``global``, ``nonlocal``, ``:=``, ``dockfix``;
-- its text holds the word ``import`` (the import block decides where the fixes' imports
-  go, and which become unused), or it is the first statement (a docstring or
+- its text holds a trigger of the enabled rules (``docker`` ...) or ``dockfix`` (a
+  suppression comment);
+- it is an import (the import block decides where the fixes' imports go, and which become
+  unused; an import inside another statement is kept like any binding), or it is the first
+  statement (a docstring or
   ``__strict__`` moves that block), or it is not one of the kinds whose bindings are
-  known here (``match``, ``type``, ``del``, ``global``, ...);
+  known here (``match``, ``type``, ``global``, ...);
 - it binds at module level a name that a kept statement mentions (any word of its text,
   strings and comments included): the values and the number of bindings of every name the
   pass can look up stay those of the full module;
@@ -48,7 +49,7 @@ _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _UTF8 = frozenset({"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"})
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _WORD = re.compile(r"\w+")
-_MARKERS = (b"global", b"nonlocal", b":=", b"dockfix", b"import")
+_MARKERS = (b"dockfix",)
 _SDK_MODULES = frozenset({"docker", "python_on_whales", "aiodocker"})
 # Any import statement naming an SDK module has the name after ``import``/``from`` on the
 # same logical line; a false match only means the file is not reduced.
@@ -57,7 +58,8 @@ _SDK_IMPORT = re.compile(
 )
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
-_COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
+_COMPOUND = (ast.Delete, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
+_ARGV_VALUES = (ast.List, ast.Tuple, ast.BinOp)
 _PLAIN = (ast.Expr, ast.Pass, ast.Assert, ast.Raise, ast.Break, ast.Continue)
 
 
@@ -76,10 +78,10 @@ class _Unit:
     first: int
     last: int
     nodes: list[ast.stmt]
-    words: frozenset[str] = frozenset()
-    bound: frozenset[str] = frozenset()
-    kept: bool = False
-    definition: bool = True  # every statement a def/class/import: its names' uses don't count
+    text: bytes = b""
+    kept: bool = False  # verbatim
+    named: bool = False  # a definition stubbed as ``def NAME(): ...``: binds its name only
+    triggered: bool = False  # holds a trigger, or mentions a name a triggered unit binds
 
 
 def reduce_source(
@@ -101,23 +103,22 @@ def reduce(source: bytes, tree: ast.Module, triggers: Collection[bytes]) -> Opti
     units = _units(tree.body, lines)
     if units is None:
         return None
-    markers = (*triggers, *_MARKERS)
     for unit in units:
-        text = b"".join(lines[unit.first - 1 : unit.last])
-        if any(marker in text for marker in markers) or not _known(unit):
+        unit.text = text = b"".join(lines[unit.first - 1 : unit.last])
+        if any(trigger in text for trigger in triggers):
+            unit.kept = unit.triggered = True
+        elif any(marker in text for marker in _MARKERS) or not _known(unit):
             unit.kept = True
-        unit.words = _words(text)
-        unit.bound = _bound(unit)
-        unit.definition = b"global" not in text and b"nonlocal" not in text and all(
-            isinstance(n, (*_DEFINITIONS, ast.Import, ast.ImportFrom)) for n in unit.nodes
-        )
+        elif any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in unit.nodes):
+            unit.kept = True  # the module's imports: where the fixes' imports go
     units[0].kept = True
     _close(units)
     spans = [(u.first, u.last) for u in units if not u.kept]
     if not spans:
         return None
-    for first, last in spans:
-        _stub(lines, first, last)
+    for unit in units:
+        if not unit.kept:
+            _stub(lines, unit.first, unit.last, _header(unit) if unit.named else b"pass;")
     return Reduction(b"".join(lines), tuple(spans))
 
 
@@ -140,7 +141,9 @@ def _units(body: list[ast.stmt], lines: list[bytes]) -> Optional[list[_Unit]]:
 def _known(unit: _Unit) -> bool:
     """Whether every statement of ``unit`` is of a kind whose module bindings ``_bound``
     finds (the others are kept)."""
-    return all(isinstance(n, (*_DEFINITIONS, *_ASSIGNMENTS, *_COMPOUND, *_PLAIN)) for n in unit.nodes)
+    return all(
+        isinstance(n, (*_DEFINITIONS, *_ASSIGNMENTS, *_COMPOUND, *_PLAIN)) for n in unit.nodes
+    )
 
 
 def _words(text: bytes) -> frozenset[str]:
@@ -152,16 +155,42 @@ def _words(text: bytes) -> frozenset[str]:
     return frozenset(words)
 
 
-def _bound(unit: _Unit) -> frozenset[str]:
-    """The names ``unit`` may bind (a superset: every stored name anywhere inside, the names
-    of nested definitions and of ``except ... as``)."""
-    found: set[str] = set()
+def _globals(node: ast.AST) -> set[str]:
+    return {n for sub in ast.walk(node) if isinstance(sub, ast.Global) for n in sub.names}
+
+
+def _bound(unit: _Unit) -> tuple[set[str], set[str]]:
+    """The names ``unit`` may bind at module level (a superset: for a statement other than a
+    definition, every name stored anywhere inside, the names of nested definitions, of
+    ``except ... as`` and of imports), and those whose uses the pass may count: the names
+    assigned a list, a tuple or a binary operation (what an argv variable is bound to;
+    ``_extract`` counts the uses of such a name only), augmented, or declared ``global``
+    in a definition."""
+    bound: set[str] = set()
+    variables: set[str] = set()
     for node in unit.nodes:
         if isinstance(node, _DEFINITIONS):
-            found.add(node.name)
-            if not any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(node)):
-                continue
+            bound.add(node.name)
+            if b"global" in unit.text:
+                found = _globals(node)
+                bound |= found
+                variables |= found
+            if b":=" in unit.text:  # in a default or a decorator it binds in the module
+                bound.update(
+                    sub.target.id
+                    for sub in ast.walk(node)
+                    if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name)
+                )
+            continue
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+            continue
+        found = set()
         for sub in ast.walk(node):
+            if isinstance(sub, ast.Assign) and isinstance(sub.value, _ARGV_VALUES):
+                variables.update(t.id for t in sub.targets if isinstance(t, ast.Name))
+            elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
+                variables.add(sub.target.id)
             if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
                 found.add(sub.id)
             elif isinstance(sub, _DEFINITIONS):
@@ -170,37 +199,95 @@ def _bound(unit: _Unit) -> frozenset[str]:
                 found.add(sub.name)
             elif isinstance(sub, (ast.Import, ast.ImportFrom)):
                 found.update((a.asname or a.name).split(".")[0] for a in sub.names)
-            elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+            elif isinstance(sub, ast.Global):
                 found.update(sub.names)
-    return frozenset(found)
+        bound |= found
+    return bound, variables
+
+
+def _lookups(unit: _Unit) -> set[str]:
+    """The names ``unit`` can look up in the module scope: every name node and ``global``
+    declaration inside. (A string annotation is an access too, but the pass only resolves
+    name nodes; accesses are counted for variables only, which the text check covers.)"""
+    found: set[str] = set()
+    for node in unit.nodes:
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Name):
+                found.add(sub.id)
+            elif isinstance(sub, ast.Global):
+                found.update(sub.names)
+    return found
 
 
 def _close(units: list[_Unit]) -> None:
-    """Keep, to a fixpoint, the units binding a name a kept unit mentions, and the units
-    mentioning a name a kept non-definition unit binds."""
-    mentioned: set[str] = set()
+    """Mark units kept or named, to a fixpoint:
+
+    - a unit mentioning a name that a triggered unit binds is triggered (it may hold a
+      finding: ``CMD = ["docker"]`` in one statement, ``run(CMD)`` in another);
+    - a unit mentioning a variable that a kept unit binds is kept (its uses are counted);
+    - a unit binding a name that a kept unit looks up is kept; when it is a definition
+      binding no other looked-up name, it is only named (its body looks nothing up).
+    """
+    bounds = [_bound(u) for u in units]
+    words: list[Optional[frozenset[str]]] = [None] * len(units)
+    looked: set[str] = set()
     used: set[str] = set()
-    pending = [u for u in units if u.kept]
+    marked: set[str] = set()
+    pending = [i for i, u in enumerate(units) if u.kept]
     while pending:
-        for unit in pending:
-            mentioned |= unit.words
-            if not unit.definition:
-                used |= unit.bound
+        for i in pending:
+            looked |= _lookups(units[i])
+            used |= bounds[i][1]
+            if units[i].triggered:
+                marked |= bounds[i][0]
         pending = []
-        for unit in units:
-            if not unit.kept and (unit.bound & mentioned or unit.words & used):
+        for i, unit in enumerate(units):
+            if unit.kept:
+                continue
+            if used or marked:
+                if words[i] is None:
+                    words[i] = _words(unit.text)
+                mentions = words[i]
+                assert mentions is not None
+                if mentions & marked:
+                    unit.kept = unit.triggered = True
+                    pending.append(i)
+                    continue
+                if mentions & used:
+                    unit.kept = True
+                    pending.append(i)
+                    continue
+            wanted = bounds[i][0] & looked
+            if not wanted:
+                continue
+            node = unit.nodes[0]
+            if isinstance(node, _DEFINITIONS) and len(unit.nodes) == 1 and wanted == {node.name}:
+                unit.named = True  # stays a stub: the name is all it gives
+            else:
                 unit.kept = True
-                pending.append(unit)
+                pending.append(i)
 
 
-def _stub(lines: list[bytes], first: int, last: int) -> None:
-    """Replace lines ``first``..``last`` (1-based) by a statement binding nothing."""
+def _header(unit: _Unit) -> bytes:
+    """The stub of a named definition, up to its body: ``def NAME():``, ``class NAME:``."""
+    node = unit.nodes[0]
+    name = node.name.encode("utf-8")  # type: ignore[attr-defined]
+    if isinstance(node, ast.ClassDef):
+        return b"class " + name + b":"
+    prefix = b"async def " if isinstance(node, ast.AsyncFunctionDef) else b"def "
+    return prefix + name + b"():"
+
+
+def _stub(lines: list[bytes], first: int, last: int, head_text: bytes) -> None:
+    """Replace lines ``first``..``last`` (1-based) by ``head_text`` (``pass;``, binding
+    nothing, or a definition's header) followed by ``pass`` on one line, else by a string
+    holding the other lines' endings."""
     head = lines[first - 1]
     bom = _BOM if first == 1 and head.startswith(_BOM) else b""
     if first == last:
-        lines[first - 1] = bom + b"pass" + _ending(head)
+        lines[first - 1] = bom + head_text + b" pass" + _ending(head)
         return
-    lines[first - 1] = bom + b'pass;"""' + _ending(head)
+    lines[first - 1] = bom + head_text + b' """' + _ending(head)
     for index in range(first, last - 1):
         lines[index] = _ending(lines[index])
     lines[last - 1] = b'"""' + _ending(lines[last - 1])
