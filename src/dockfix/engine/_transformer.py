@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Callable, Optional, Union
 
 import libcst as cst
-from libcst.codemod import CodemodContext, ContextAwareTransformer
+from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     PositionProvider,
@@ -45,8 +45,13 @@ Accept = Callable[[Finding], bool]
 API_NAMES = frozenset(api.rsplit(".", 1)[1] for api in ALL_APIS)
 
 
-class Transformer(ContextAwareTransformer):
-    """The single pass: finds calls, asks the rules, records findings, applies fixes."""
+class Transformer(cst.CSTTransformer):
+    """The single pass: finds calls, asks the rules, records findings, applies fixes.
+
+    A plain ``CSTTransformer`` holding the codemod context (the import helpers read what it
+    schedules there): libcst's ``ContextAwareTransformer`` would add matcher bookkeeping to
+    every node visited, which no method here uses.
+    """
 
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
 
@@ -57,7 +62,8 @@ class Transformer(ContextAwareTransformer):
         accept: Optional[Accept],
         rules: Optional[Sequence[type[Rule]]] = None,
     ) -> None:
-        super().__init__(context)
+        super().__init__()
+        self.context = context
         self.settings = settings
         self.accept = accept
         enabled = [r() for r in (ALL_RULES if rules is None else rules) if settings.enabled(r.CODE)]
