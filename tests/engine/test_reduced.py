@@ -183,7 +183,7 @@ def _reduces(source: bytes) -> bool:
 
 
 def test_reduced_source_keeps_lines_and_columns() -> None:
-    text = _PADDING_BEFORE + "\nimport subprocess\nsubprocess.run(['docker', 'rm', '-f', c])\n"
+    text = _PADDING_BEFORE + "\nimport subprocess\nsubprocess.run(['docker', 'rm', '-f', helper(c)])\n"
     for source in (text.encode(), text.replace("\n", "\r\n").encode()):
         reduced = reduce_source(source, ast.parse(source), _TRIGGERS)
         assert reduced is not None
@@ -192,9 +192,10 @@ def test_reduced_source_keeps_lines_and_columns() -> None:
         assert [line[-1:] for line in before] == [line[-1:] for line in after]
         assert after[-1] == before[-1]
         assert after[-2] == before[-2]
-        assert b'pass;"""' in reduced
+        assert b'def helper(): """' in reduced  # looked up by the kept call: still bound
+        assert b'pass; """' in reduced  # class Base: binds nothing the kept code looks up
         assert b"total" not in reduced
-        assert b"class Tail" not in reduced
+        assert b"Base" not in reduced
         ast.parse(reduced)
 
 
@@ -203,14 +204,15 @@ def test_reduced_source_keeps_lines_and_columns() -> None:
     [
         "X = 1\ndef f():\n    global X\n    X = 2\n",
         "CMD = ['docker']\ndef f(a=CMD):\n    pass\n",
-        "x = 1\ndef f(a=(Y := 1)):\n    pass\n",
+        # a walrus in a default binds in the module
+        "x = 1\ndef f(a=(Y := 1)):\n    pass\nprint(['docker', Y])\n",
         "x = 1\ndef f():\n    pass  # dockfix: ignore\n",
         "  \n",
         # a value the docker call reads: bound by a statement without a trigger
         "import subprocess\nFLAGS = '-f'\ndef f(c):\n    subprocess.run(['docker', 'rm', FLAGS, c])\n",
         # another use of an argv variable (the variable-once shape counts them)
         "x = 1\nCMD = ['docker', 'rm', '-f', 'c']\ndef g():\n    print(CMD)\n",
-        "x = 1\nif x:\n    import os\n",
+        "x = 1\nif x:\n    from subprocess import run\nrun(['docker'])\n",
         "x = 1\ndel x\n",
     ],
 )
