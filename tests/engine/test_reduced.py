@@ -199,26 +199,51 @@ def test_reduced_source_keeps_lines_and_columns() -> None:
         ast.parse(reduced)
 
 
+_DOCSTRING = '"""A module."""\n'  # a first statement the reduction keeps
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("text", "kept"),
     [
-        "X = 1\ndef f():\n    global X\n    X = 2\n",
-        "CMD = ['docker']\ndef f(a=CMD):\n    pass\n",
+        # a definition binding, through ``global``, a name the docker call reads
+        ("X = 1\ndef f():\n    global X\n    X = 2\nrun(['docker', X])\n", "global X"),
+        # another use of a name bound by a docker statement (its uses are counted)
+        ("CMD = ['docker']\ndef f(a=CMD):\n    pass\n", "def f(a=CMD)"),
         # a walrus in a default binds in the module
-        "x = 1\ndef f(a=(Y := 1)):\n    pass\nprint(['docker', Y])\n",
-        "x = 1\ndef f():\n    pass  # dockfix: ignore\n",
-        "  \n",
+        ("x = 1\ndef f(a=(Y := 1)):\n    pass\nprint(['docker', Y])\n", "Y := 1"),
+        ("x = 1\ndef f():\n    pass  # dockfix: ignore\n", "# dockfix: ignore"),
         # a value the docker call reads: bound by a statement without a trigger
-        "import subprocess\nFLAGS = '-f'\ndef f(c):\n    subprocess.run(['docker', 'rm', FLAGS, c])\n",
+        (
+            "import subprocess\nFLAGS = '-f'\ndef f(c):\n    subprocess.run(['docker', 'rm', FLAGS, c])\n",
+            "FLAGS = '-f'",
+        ),
         # another use of an argv variable (the variable-once shape counts them)
-        "x = 1\nCMD = ['docker', 'rm', '-f', 'c']\ndef g():\n    print(CMD)\n",
-        "x = 1\nif x:\n    from subprocess import run\nrun(['docker'])\n",
-        "x = 1\ndel x\n",
+        ("x = 1\nCMD = ['docker', 'rm', '-f', 'c']\ndef g():\n    print(CMD)\n", "print(CMD)"),
+        # an import inside a statement rebinding a name the docker call reads
+        ("x = 1\nif x:\n    from subprocess import run\nrun(['docker'])\n", "import run"),
+        ("x = 1\ndel x\nrun(['docker', x])\n", "del x"),
+        # a mention through a name bound by a docker statement: may hold a finding
+        ("D = 'docker'\ndef f():\n    run([D, 'rm', '-f', 'x'])\n", "run([D"),
+        # a local name of a kept function does not keep a module binding of that name
+        ("name = 1\ndef f(name):\n    run(['docker', 'rm', name])\n", "!name = 1"),
+        # ... but a default is read in the module scope
+        ("name = 1\ndef f(c=name):\n    run(['docker', 'rm', c])\n", "name = 1"),
     ],
 )
-def test_kept_verbatim(text: str) -> None:
-    source = text.encode()
-    assert reduce_source(source, ast.parse(source), _TRIGGERS) is None
+def test_kept_verbatim(text: str, kept: str) -> None:
+    source = (_DOCSTRING + text).encode()
+    reduced = reduce_source(source, ast.parse(source), _TRIGGERS)
+    result = source if reduced is None else reduced
+    if kept.startswith("!"):
+        assert kept[1:].encode() not in result
+    else:
+        assert kept.encode() in result
+    assert result.count(b"\n") == source.count(b"\n")
+
+
+def test_nothing_to_reduce() -> None:
+    for text in ("  \n", _DOCSTRING + "run(['docker'])\n"):
+        assert reduce_source(text.encode(), ast.parse(text), _TRIGGERS) is None
 
 
 def test_latin1_cookie_is_not_reduced() -> None:

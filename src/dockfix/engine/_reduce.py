@@ -15,8 +15,7 @@ A top-level statement (with the others on its lines) is kept when:
   suppression comment);
 - it is an import (the import block decides where the fixes' imports go, and which become
   unused; an import inside another statement is kept like any binding), or it is the first
-  statement (a docstring or
-  ``__strict__`` moves that block), or it is not one of the kinds whose bindings are
+  statement and a docstring or ``__strict__`` (which move that block), or it is not one of the kinds whose bindings are
   known here (``match``, ``type``, ``global``, ...);
 - it binds at module level a name that a kept statement mentions (any word of its text,
   strings and comments included): the values and the number of bindings of every name the
@@ -42,13 +41,13 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
 
 _BOM = b"\xef\xbb\xbf"
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _UTF8 = frozenset({"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"})
 _LONE_CR = re.compile(rb"\r(?!\n)")
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"\w+(?![\w'\"])")  # not a string prefix (``r"..."``)
 _MARKERS = (b"dockfix",)
 _SDK_MODULES = frozenset({"docker", "python_on_whales", "aiodocker"})
 # Any import statement naming an SDK module has the name after ``import``/``from`` on the
@@ -60,6 +59,7 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 _COMPOUND = (ast.Delete, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
 _ARGV_VALUES = (ast.List, ast.Tuple, ast.BinOp)
+_MATCH = hasattr(ast, "MatchAs")  # Python 3.10+
 _PLAIN = (ast.Expr, ast.Pass, ast.Assert, ast.Raise, ast.Break, ast.Continue)
 
 
@@ -111,15 +111,37 @@ def reduce(source: bytes, tree: ast.Module, triggers: Collection[bytes]) -> Opti
             unit.kept = True
         elif any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in unit.nodes):
             unit.kept = True  # the module's imports: where the fixes' imports go
-    units[0].kept = True
+    if _moves_imports(units[0]):
+        units[0].kept = True
     _close(units)
-    spans = [(u.first, u.last) for u in units if not u.kept]
-    if not spans:
-        return None
+    stubs: list[tuple[int, int, bytes]] = []
+    follows = False  # the previous unit is the end of a ``pass;`` stub
     for unit in units:
-        if not unit.kept:
-            _stub(lines, unit.first, unit.last, _header(unit) if unit.named else b"pass;")
-    return Reduction(b"".join(lines), tuple(spans))
+        if unit.kept:
+            follows = False
+            continue
+        head = _header(unit) if unit.named else b"pass;"
+        if follows and not unit.named:
+            gap = b"".join(lines[stubs[-1][1] : unit.first - 1])  # blank and comment lines
+            if b"dockfix" not in gap:
+                stubs[-1] = (stubs[-1][0], unit.last, head)  # one stub for both, and the gap
+                continue
+        stubs.append((unit.first, unit.last, head))
+        follows = not unit.named
+    if not stubs:
+        return None
+    for first, last, head in stubs:
+        _stub(lines, first, last, head)
+    return Reduction(b"".join(lines), tuple((first, last) for first, last, _ in stubs))
+
+
+def _moves_imports(unit: _Unit) -> bool:
+    """Whether the first statement changes where libcst adds imports: a docstring or a
+    ``__strict__`` assignment (kept), or any other statement (stubbed like the rest)."""
+    node = unit.nodes[0]
+    if isinstance(node, ast.Expr):
+        return isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+    return isinstance(node, (ast.Assign, ast.AnnAssign)) and b"__strict__" in unit.text
 
 
 def _units(body: list[ast.stmt], lines: list[bytes]) -> Optional[list[_Unit]]:
@@ -207,15 +229,69 @@ def _bound(unit: _Unit) -> tuple[set[str], set[str]]:
 
 def _lookups(unit: _Unit) -> set[str]:
     """The names ``unit`` can look up in the module scope: every name node and ``global``
-    declaration inside. (A string annotation is an access too, but the pass only resolves
-    name nodes; accesses are counted for variables only, which the text check covers.)"""
+    declaration inside, less, in a function's body, the function's own local names. (A
+    string annotation is an access too, but the pass only resolves name nodes; accesses are
+    counted for variables only, which the text check covers.)"""
     found: set[str] = set()
     for node in unit.nodes:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (
+            b"global" not in unit.text and b"nonlocal" not in unit.text
+        ):
+            local = _locals(node)
+            header = (*node.decorator_list, *getattr(node, "type_params", ()), node.args)
+            found |= _names(*header, node.returns)
+            found |= _names(*node.body) - local
+            continue
+        found |= _names(node)
+    return found
+
+
+def _names(*nodes: Optional[ast.AST]) -> set[str]:
+    """The name nodes and ``global`` names anywhere in ``nodes``."""
+    found: set[str] = set()
+    for node in nodes:
+        if node is None:
+            continue
         for sub in ast.walk(node):
             if isinstance(sub, ast.Name):
                 found.add(sub.id)
             elif isinstance(sub, ast.Global):
                 found.update(sub.names)
+    return found
+
+
+def _locals(function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> set[str]:
+    """The names local to ``function`` (its parameters and every name it binds in its own
+    scope; not the targets of its comprehensions, which have scopes of their own)."""
+    args = function.args
+    found = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    found.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (*_DEFINITIONS, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                found.add(node.name)
+            continue  # a nested scope (its header is looked up, not bound, here)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            found.update(
+                sub.target.id
+                for sub in ast.walk(node)
+                if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name)
+            )
+            continue
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            found.add(node.id)
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            found.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) if _MATCH else False:
+            if node.name:  # type: ignore[attr-defined]
+                found.add(node.name)  # type: ignore[attr-defined]
+        elif _MATCH and isinstance(node, ast.MatchMapping) and node.rest:  # type: ignore[attr-defined]
+            found.add(node.rest)  # type: ignore[attr-defined]
+        stack.extend(ast.iter_child_nodes(node))
     return found
 
 
