@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 import pytest
 
 from dockfix.engine import FileResult, Finding, Settings, analyze
-from dockfix.engine._analyze import _triggers
+from dockfix.engine._analyze import _call_names, _triggers
 from dockfix.engine._reduce import reduce_source
 from dockfix.rules import ALL_RULES
 
@@ -176,16 +176,17 @@ def test_fix_is_spliced_without_the_full_module(monkeypatch: Any) -> None:
 
 
 _TRIGGERS = _triggers(ALL_RULES, Settings())
+_CALLS = _call_names(ALL_RULES, Settings())
 
 
 def _reduces(source: bytes) -> bool:
-    return reduce_source(source, ast.parse(source), _triggers(ALL_RULES, Settings())) is not None
+    return reduce_source(source, ast.parse(source), _TRIGGERS, _CALLS) is not None
 
 
 def test_reduced_source_keeps_lines_and_columns() -> None:
-    text = _PADDING_BEFORE + "\nimport subprocess\nsubprocess.run(['docker', 'rm', '-f', helper(c)])\n"
+    text = _PADDING_BEFORE + "\nimport subprocess\nsubprocess.run(['docker', 'rm', '-f', c])\nprint('docker', helper)\n"
     for source in (text.encode(), text.replace("\n", "\r\n").encode()):
-        reduced = reduce_source(source, ast.parse(source), _TRIGGERS)
+        reduced = reduce_source(source, ast.parse(source), _TRIGGERS, _CALLS)
         assert reduced is not None
         before, after = source.splitlines(keepends=True), reduced.splitlines(keepends=True)
         assert len(before) == len(after)
@@ -232,7 +233,7 @@ _DOCSTRING = '"""A module."""\n'  # a first statement the reduction keeps
 )
 def test_kept_verbatim(text: str, kept: str) -> None:
     source = (_DOCSTRING + text).encode()
-    reduced = reduce_source(source, ast.parse(source), _TRIGGERS)
+    reduced = reduce_source(source, ast.parse(source), _TRIGGERS, _CALLS)
     result = source if reduced is None else reduced
     if kept.startswith("!"):
         assert kept[1:].encode() not in result
@@ -243,12 +244,12 @@ def test_kept_verbatim(text: str, kept: str) -> None:
 
 def test_nothing_to_reduce() -> None:
     for text in ("  \n", _DOCSTRING + "run(['docker'])\n"):
-        assert reduce_source(text.encode(), ast.parse(text), _TRIGGERS) is None
+        assert reduce_source(text.encode(), ast.parse(text), _TRIGGERS, _CALLS) is None
 
 
 def test_latin1_cookie_is_not_reduced() -> None:
     source = b"# -*- coding: latin-1 -*-\ndef f():\n    return 1\n"
-    assert reduce_source(source, ast.parse(source), _TRIGGERS) is None
+    assert reduce_source(source, ast.parse(source), _TRIGGERS, _CALLS) is None
 
 
 def test_deep_module_does_not_recurse_out() -> None:
@@ -268,7 +269,7 @@ def test_bom_and_first_line_definition(monkeypatch: Any) -> None:
         "import subprocess\nsubprocess.run(['docker', 'kill', c])\n"
     )
     for source in (b"\xef\xbb\xbf" + text.encode(), text.encode()):
-        reduced = reduce_source(source, ast.parse(source), _TRIGGERS)
+        reduced = reduce_source(source, ast.parse(source), _TRIGGERS, _CALLS)
         assert reduced is not None
         assert reduced.startswith(source[: len(source) - len(text.encode())] + b"def first(): ")
         _assert_same(source, Settings(), monkeypatch)

@@ -57,7 +57,9 @@ def analyze(
     tree = parse(source)
     with _deep_recursion():
         if tree is not None and not os.environ.get("DOCKFIX_NO_REDUCE"):
-            reduction = reduce(source, tree, _triggers(chosen, settings))
+            reduction = reduce(
+                source, tree, _triggers(chosen, settings), _call_names(chosen, settings)
+            )
             if reduction is not None:
                 if not _candidates(reduction.source, chosen, settings):
                     return unchanged

@@ -85,17 +85,20 @@ class _Unit:
 
 
 def reduce_source(
-    source: bytes, tree: ast.Module, triggers: Collection[bytes]
+    source: bytes, tree: ast.Module, triggers: Collection[bytes], calls: Collection[str]
 ) -> Optional[bytes]:
     """``source`` with the statements the pass does not need stubbed, or None."""
-    found = reduce(source, tree, triggers)
+    found = reduce(source, tree, triggers, calls)
     return None if found is None else found.source
 
 
-def reduce(source: bytes, tree: ast.Module, triggers: Collection[bytes]) -> Optional[Reduction]:
+def reduce(
+    source: bytes, tree: ast.Module, triggers: Collection[bytes], calls: Collection[str]
+) -> Optional[Reduction]:
     """The reduction of ``source``, or None when nothing can be stubbed.
 
-    ``tree`` is ``ast.parse(source)``; ``triggers`` are the enabled rules' triggers.
+    ``tree`` is ``ast.parse(source)``; ``triggers`` are the enabled rules' triggers;
+    ``calls`` the names of the calls the pass inspects.
     """
     if not tree.body or not _plain(source) or _imports_sdk(source, tree):
         return None
@@ -113,7 +116,7 @@ def reduce(source: bytes, tree: ast.Module, triggers: Collection[bytes]) -> Opti
             unit.kept = True  # the module's imports: where the fixes' imports go
     if _moves_imports(units[0]):
         units[0].kept = True
-    _close(units)
+    _close(units, calls)
     stubs: list[tuple[int, int, bytes]] = []
     follows = False  # the previous unit is the end of a ``pass;`` stub
     for unit in units:
@@ -295,12 +298,16 @@ def _locals(function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> set[str]:
     return found
 
 
-def _close(units: list[_Unit]) -> None:
+def _close(units: list[_Unit], calls: Collection[str]) -> None:
     """Mark units kept or named, to a fixpoint:
 
-    - a unit mentioning a name that a triggered unit binds is triggered (it may hold a
-      finding: ``CMD = ["docker"]`` in one statement, ``run(CMD)`` in another);
-    - a unit mentioning a variable that a kept unit binds is kept (its uses are counted);
+    - a unit mentioning a name that a triggered unit binds, or assigns a list to anywhere
+      inside, is triggered (it may hold a finding: ``CMD = ["docker"]`` in one statement,
+      ``run(CMD)`` in another);
+    - a unit mentioning a variable that a kept unit binds is kept (its uses are counted),
+      and so is a unit mentioning a name passed to an inspected call in a kept unit's
+      module-level code (the argv data flow reads every earlier statement of the block
+      that mentions it);
     - a unit binding a name that a kept unit looks up is kept; when it is a definition
       binding no other looked-up name, it is only named (its body looks nothing up).
     """
@@ -313,9 +320,10 @@ def _close(units: list[_Unit]) -> None:
     while pending:
         for i in pending:
             looked |= _lookups(units[i])
+            used |= _arguments(units[i], calls)
             used |= bounds[i][1]
             if units[i].triggered:
-                marked |= bounds[i][0]
+                marked |= bounds[i][0] | _displays(units[i])
         pending = []
         for i, unit in enumerate(units):
             if unit.kept:
@@ -342,6 +350,38 @@ def _close(units: list[_Unit]) -> None:
             else:
                 unit.kept = True
                 pending.append(i)
+
+
+def _displays(unit: _Unit) -> set[str]:
+    """The names assigned a list, a tuple or a binary operation anywhere in ``unit``, in
+    definitions too: the argv data flow reports such an assignment inside an earlier
+    compound statement (``class K: CMD = [...]`` before ``run(CMD)``)."""
+    return {
+        target.id
+        for node in unit.nodes
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Assign) and isinstance(sub.value, _ARGV_VALUES)
+        for target in sub.targets
+        if isinstance(target, ast.Name)
+    }
+
+
+def _arguments(unit: _Unit, calls: Collection[str]) -> set[str]:
+    """The names inside the arguments of the inspected calls of ``unit``'s module-level
+    code (a definition's body is a block of its own)."""
+    found: set[str] = set()
+    stack: list[ast.AST] = [n for n in unit.nodes if not isinstance(n, _DEFINITIONS)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (*_DEFINITIONS, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if called in calls:
+                found |= _names(*node.args, *node.keywords)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _header(unit: _Unit) -> bytes:
