@@ -128,25 +128,65 @@ def _stubbed_text(source: bytes, reduction: Reduction) -> str:
 
 def _splice(source: bytes, reduction: Reduction, fixed: bytes) -> Optional[bytes]:
     """``source`` with the line changes that turned the reduced source into ``fixed``; None
-    when a change touches (or is inserted inside) a stubbed range. An insertion next to a
-    stubbed range, outside it, is carried over (the new imports above a stubbed statement)."""
-    stubbed = {line - 1: a for a, b in reduction.spans for line in range(a, b + 1)}
+    when a change touches (or is inserted inside) a stubbed range, or a stub is not found
+    unchanged in ``fixed``. An insertion next to a stubbed range, outside it, is carried
+    over (the new imports above a stubbed statement).
+
+    Each stub is one item of the compared sequences (its lines, mostly empty, would make
+    the line diff quadratic); the items are then expanded back to the original lines.
+    """
     original = source.splitlines(keepends=True)
     before = reduction.source.splitlines(keepends=True)
     after = fixed.splitlines(keepends=True)
+    old = _items(before, [(a - 1, b) for a, b in reduction.spans])
+    spans_after: list[tuple[int, int]] = []
+    at = 0
+    for a, b in reduction.spans:
+        block = before[a - 1 : b]
+        found = _find_block(after, block, at)
+        if found is None:
+            return None
+        spans_after.append((found, found + len(block)))
+        at = found + len(block)
+    new = _items(after, spans_after)
     out: list[bytes] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    keys = ([item[3] for item in old], [item[3] for item in new])
+    matcher = difflib.SequenceMatcher(None, keys[0], keys[1], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            out.extend(original[i1:i2])
+            for item in old[i1:i2]:
+                out.extend(original[item[1] : item[2]])
             continue
-        if i2 > i1:
-            if any(index in stubbed for index in range(i1, i2)):
-                return None
-        elif i1 in stubbed and stubbed.get(i1 - 1) == stubbed[i1]:
-            return None  # an insertion inside one stubbed range
-        out.extend(after[j1:j2])
+        if any(item[0] for item in old[i1:i2]) or any(item[0] for item in new[j1:j2]):
+            return None  # a stub changed, moved or vanished
+        for item in new[j1:j2]:
+            out.extend(after[item[1] : item[2]])
     return b"".join(out)
+
+
+_Item = tuple[bool, int, int, bytes]  # (is a stub, first line index, end index, text)
+
+
+def _items(lines: list[bytes], spans: list[tuple[int, int]]) -> list[_Item]:
+    """``lines`` as diff items: one per line, one per stub (``spans``: 0-based, end
+    exclusive, in order). Stubs compare equal by position in the sequence of stubs."""
+    items: list[_Item] = []
+    index = 0
+    for number, (a, b) in enumerate(spans):
+        items.extend((False, i, i + 1, lines[i]) for i in range(index, a))
+        items.append((True, a, b, b"stub %d" % number))
+        index = b
+    items.extend((False, i, i + 1, lines[i]) for i in range(index, len(lines)))
+    return items
+
+
+def _find_block(lines: list[bytes], block: list[bytes], start: int) -> Optional[int]:
+    """The first index from ``start`` where ``block`` occurs in ``lines``."""
+    size = len(block)
+    for index in range(start, len(lines) - size + 1):
+        if lines[index] == block[0] and lines[index : index + size] == block:
+            return index
+    return None
 
 
 def _analyze_full(
