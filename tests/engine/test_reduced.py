@@ -184,7 +184,10 @@ def _reduces(source: bytes) -> bool:
 
 
 def test_reduced_source_keeps_lines_and_columns() -> None:
-    text = _PADDING_BEFORE + "\nimport subprocess\nsubprocess.run(['docker', 'rm', '-f', c])\nprint('docker', helper)\n"
+    text = (
+        _PADDING_BEFORE
+        + "\nimport subprocess\nsubprocess.run(['docker', 'rm', '-f', c])\nprint('docker', helper)\n"  # noqa: E501
+    )
     for source in (text.encode(), text.replace("\n", "\r\n").encode()):
         reduced = reduce_source(source, ast.parse(source), _TRIGGERS, _CALLS)
         assert reduced is not None
@@ -215,7 +218,7 @@ _DOCSTRING = '"""A module."""\n'  # a first statement the reduction keeps
         ("x = 1\ndef f():\n    pass  # dockfix: ignore\n", "# dockfix: ignore"),
         # a value the docker call reads: bound by a statement without a trigger
         (
-            "import subprocess\nFLAGS = '-f'\ndef f(c):\n    subprocess.run(['docker', 'rm', FLAGS, c])\n",
+            "import subprocess\nFLAGS = '-f'\ndef f(c):\n    subprocess.run(['docker', 'rm', FLAGS, c])\n",  # noqa: E501
             "FLAGS = '-f'",
         ),
         # another use of an argv variable (the variable-once shape counts them)

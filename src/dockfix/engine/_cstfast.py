@@ -17,6 +17,7 @@ not where this module expects them (a future libcst), which only costs speed.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from typing import Any, Callable
 
@@ -30,8 +31,8 @@ def install() -> None:
         return
     _installed = True
     try:
-        import libcst._batched_visitor as batched
-        import libcst.matchers._visitors as mv
+        batched: Any = importlib.import_module("libcst._batched_visitor")
+        mv: Any = importlib.import_module("libcst.matchers._visitors")
     except ImportError:  # pragma: no cover - libcst moved its internals
         return
     names = (

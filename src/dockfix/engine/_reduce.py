@@ -1,37 +1,39 @@
 """A reduced copy of a module for the libcst pass: same lines, same columns, less code.
 
-libcst's metadata (scopes, qualified names, positions) costs far more than parsing, and it
-costs per node. A file that mentions docker usually does so in one or two of its top-level
+libcst's metadata (scopes, qualified names, positions) costs per node, far more than
+parsing. A file that mentions docker usually does so in one or two of its top-level
 statements; the others can only matter through the names they share with those. So
 ``reduce`` keeps, verbatim, the top-level statements that can matter and replaces each
-other one by a stub over the same lines (``pass`` on one line; over several,
-``pass;`` and three double quotes opening a string that holds the other lines' endings: one node however long
-the range). Lines between statements (comments, blank lines) are kept. Line endings are
-the original ones, so every kept line keeps its number and its columns.
+other one by a stub over the same lines: ``pass;`` then a triple-quoted string holding the
+other lines' endings (one node however long the range; adjacent stubs and the blank or
+comment lines between them merged into one), or ``def NAME():`` then that string, for a
+definition whose name kept code looks up. Line endings are the original ones, so every
+kept line keeps its number and its columns.
 
 A top-level statement (with the others on its lines) is kept when:
 
 - its text holds a trigger of the enabled rules (``docker`` ...) or ``dockfix`` (a
   suppression comment);
-- it is an import (the import block decides where the fixes' imports go, and which become
-  unused; an import inside another statement is kept like any binding), or it is the first
-  statement and a docstring or ``__strict__`` (which move that block), or it is not one of the kinds whose bindings are
-  known here (``match``, ``type``, ``global``, ...);
-- it binds at module level a name that a kept statement mentions (any word of its text,
-  strings and comments included): the values and the number of bindings of every name the
-  pass can look up stay those of the full module;
-- it mentions a name bound by a kept statement other than a definition or an import: the
-  number of uses of a variable (the ``variable-once`` argv shape) stays that of the full
-  module.
+- it is an import (the import block decides where the fixes' imports go, and which
+  become unused), the first statement when it is a docstring or ``__strict__`` (both
+  move that block), or not of a kind whose bindings are known here (``match``, ``type``,
+  ``global`` ...);
+- it mentions a name that a triggered statement binds, or assigns a list to anywhere
+  inside (then it is triggered too: ``D = "docker"`` here, ``run([D, ...])`` there);
+- it mentions a variable (a name assigned a list, tuple or binary operation) that a kept
+  statement binds (the ``variable-once`` argv shape counts its uses), or a name passed to
+  an inspected call in a kept statement's module-level code (the argv data flow reads the
+  earlier statements that mention it);
+- it binds at module level a name that kept code looks up (a name node outside the
+  function's own locals): the bindings of every name the pass resolves stay those of
+  the full module. A definition binding only its own name is named, not kept.
 
-So every name the pass resolves in kept code has the same bindings and uses as in the full
-module, and the stubs bind nothing. A file that imports a Docker SDK is not reduced: the SDK
-rules trace receivers through ``self`` attributes across the whole file.
-
-``None`` means: no reduction (nothing to stub, or the source is not plain UTF-8 with
-``\\n``/``\\r\\n`` line endings, or an encoding cookie names another encoding).
-``tests/engine/test_reduced.py`` checks that the reduced and the full module give equal
-results on every rule case, every fixture and the dense benchmark corpus.
+A file that imports a Docker SDK is not reduced: the SDK rules trace receivers through
+``self`` attributes across the whole file. ``None`` means: no reduction (nothing to stub,
+or the source is not plain UTF-8 with ``\\n``/``\\r\\n`` line endings, or an encoding
+cookie names another encoding). ``tests/engine/test_reduced.py`` and
+``tests/engine/test_reduced_generated.py`` check that the reduced and the full module give
+equal results (rule cases, fixtures, generated modules, the dense benchmark corpus).
 """
 
 from __future__ import annotations
@@ -218,10 +220,8 @@ def _bound(unit: _Unit) -> tuple[set[str], set[str]]:
                 variables.add(sub.target.id)
             if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
                 found.add(sub.id)
-            elif isinstance(sub, _DEFINITIONS):
-                found.add(sub.name)
-            elif isinstance(sub, ast.ExceptHandler) and sub.name:
-                found.add(sub.name)
+            elif isinstance(sub, _DEFINITIONS) or (isinstance(sub, ast.ExceptHandler) and sub.name):
+                found.add(str(sub.name))
             elif isinstance(sub, (ast.Import, ast.ImportFrom)):
                 found.update((a.asname or a.name).split(".")[0] for a in sub.names)
             elif isinstance(sub, ast.Global):
@@ -289,11 +289,10 @@ def _locals(function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> set[str]:
             found.add(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             found.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) if _MATCH else False:
-            if node.name:  # type: ignore[attr-defined]
-                found.add(node.name)  # type: ignore[attr-defined]
-        elif _MATCH and isinstance(node, ast.MatchMapping) and node.rest:  # type: ignore[attr-defined]
-            found.add(node.rest)  # type: ignore[attr-defined]
+        elif _MATCH and isinstance(node, (ast.MatchAs, ast.MatchStar, ast.MatchMapping)):
+            bound = getattr(node, "rest", None) or getattr(node, "name", None)
+            if bound:
+                found.add(str(bound))
         stack.extend(ast.iter_child_nodes(node))
     return found
 
@@ -387,7 +386,7 @@ def _arguments(unit: _Unit, calls: Collection[str]) -> set[str]:
 def _header(unit: _Unit) -> bytes:
     """The stub of a named definition, up to its body: ``def NAME():``, ``class NAME:``."""
     node = unit.nodes[0]
-    name = node.name.encode("utf-8")  # type: ignore[attr-defined]
+    name = str(getattr(node, "name", "_")).encode("utf-8")
     if isinstance(node, ast.ClassDef):
         return b"class " + name + b":"
     prefix = b"async def " if isinstance(node, ast.AsyncFunctionDef) else b"def "
