@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional
 
 import pytest
 
-from dockfix.engine import FileResult, Finding, Settings, analyze
+from dockfix.engine import FileResult, Finding, Settings, analyze, report_only
 from dockfix.engine._analyze import _call_names, _triggers
 from dockfix.engine._reduce import reduce_source
 from dockfix.rules import ALL_RULES
@@ -72,7 +72,11 @@ def _check(_: Finding) -> bool:
     return False
 
 
-MODES: dict[str, Optional[Callable[[Finding], bool]]] = {"check": _check, "fix": None}
+MODES: dict[str, Optional[Callable[[Finding], bool]]] = {
+    "check": _check,
+    "report-only": report_only,  # check mode of the CLI: the import block may be stubbed
+    "fix": None,
+}
 
 
 def _both(

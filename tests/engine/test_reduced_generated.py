@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dockfix.engine import Settings, analyze
+from dockfix.engine import Settings, analyze, report_only
 
 STATEMENTS = [
     '"""Docstring."""',
@@ -93,7 +93,7 @@ def _analyse(source: bytes, accept: Any, reduced: bool, monkeypatch: Any) -> Any
 )
 def test_generated_modules_reduce_exactly(indices: list[int], crlf: bool, monkeypatch: Any) -> None:
     source = _module(indices, crlf)
-    for accept in (lambda f: False, None):
+    for accept in (lambda f: False, report_only, None):
         reduced = _analyse(source, accept, True, monkeypatch)
         full = _analyse(source, accept, False, monkeypatch)
         assert reduced == full, source.decode()
@@ -124,7 +124,7 @@ SCENARIOS = {
 @pytest.mark.parametrize("text", list(SCENARIOS.values()), ids=list(SCENARIOS))
 def test_scenarios_reduce_exactly(text: str, monkeypatch: Any) -> None:
     source = ('"""Doc."""\n' + text).encode()
-    for accept in (lambda f: False, None):
+    for accept in (lambda f: False, report_only, None):
         reduced = _analyse(source, accept, True, monkeypatch)
         full = _analyse(source, accept, False, monkeypatch)
         assert reduced == full

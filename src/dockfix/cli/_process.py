@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Optional, Protocol, cast
 
-from dockfix.engine._types import FileResult, Finding, Settings
+from dockfix.engine._types import FileResult, Finding, Settings, report_only
 from dockfix.files._write import WriteError, read_snapshot, write_atomic
 from dockfix.report._report import FileOutcome, Mode, Replacement
 
@@ -49,8 +49,7 @@ def engine() -> Engine:
 Fixes = tuple[tuple[tuple[str, int, int], tuple[Replacement, ...]], ...]
 
 
-def _none(_: Finding) -> bool:
-    return False
+_none = report_only  # check mode: no fix, and the engine may skip what serves fixes only
 
 
 def _only(key: tuple[str, int, int]) -> Callable[[Finding], bool]:

@@ -7,10 +7,11 @@ How ``analyze(source, settings, *, path, accept)`` works:
 
 1. ``prefilter`` (bytes) and ``_prescan`` (stdlib ``ast``: is there any call whose name a
    rule could match?) return early for most files without touching libcst.
-2. ``_reduce``: the definitions holding no call worth a look are stubbed out (same lines,
-   same columns), so libcst sees a much smaller module; its findings are the file's, and
-   its fixes are carried back to the original lines when that is sure to be exact (else
-   the full module is analysed; ``DOCKFIX_NO_REDUCE=1`` always does).
+2. ``_reduce``: the top-level statements that cannot change a finding are stubbed out
+   (same lines, same columns), so libcst sees a much smaller module; its findings are the
+   file's, and its fixes are carried back to the original lines when that is sure to be
+   exact (else the full module is analysed; ``DOCKFIX_NO_REDUCE=1`` always does). With
+   ``accept=report_only`` (check mode) the imports nothing looks up are stubbed too.
    ``libcst.parse_module(bytes)``; one ``Transformer`` pass with scope, qualified-name and
    position metadata (``_transformer``). Every call named like a subprocess/os/asyncio API
    is resolved through imports (``QualifiedNameProvider``, so aliases work and local
@@ -34,12 +35,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dockfix.engine._prefilter import prefilter
-from dockfix.engine._types import DEFAULT_EXECUTOR, FileResult, Finding, Settings
+from dockfix.engine._types import DEFAULT_EXECUTOR, FileResult, Finding, Settings, report_only
 
 if TYPE_CHECKING:
     from dockfix.engine._analyze import analyze
 
-__all__ = ["DEFAULT_EXECUTOR", "FileResult", "Finding", "Settings", "analyze", "prefilter"]
+__all__ = [
+    "DEFAULT_EXECUTOR",
+    "FileResult",
+    "Finding",
+    "Settings",
+    "analyze",
+    "prefilter",
+    "report_only",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import difflib
 import os
-import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from dockfix.engine._prefilter import prefilter
 from dockfix.engine._prescan import has_candidate_call, parse
 from dockfix.engine._reduce import Reduction, first_indent, reduce
 from dockfix.engine._transformer import API_NAMES, Accept, Transformer
-from dockfix.engine._types import FileResult, Settings
+from dockfix.engine._types import FileResult, Settings, report_only
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import CallRule, Rule
 
@@ -58,7 +57,11 @@ def analyze(
     with _deep_recursion():
         if tree is not None and not os.environ.get("DOCKFIX_NO_REDUCE"):
             reduction = reduce(
-                source, tree, _triggers(chosen, settings), _call_names(chosen, settings)
+                source,
+                tree,
+                _triggers(chosen, settings),
+                _call_names(chosen, settings),
+                fixes=accept is not report_only,
             )
             if reduction is not None:
                 if not _candidates(reduction.source, chosen, settings):
@@ -85,8 +88,8 @@ def _analyze_reduced(
 
     Without a fix the findings are the file's (same lines, same columns). With fixes, the
     line changes of the reduced module are applied to the original lines; they must stay
-    outside the stubbed ranges, an import is removed only if no stubbed range mentions its
-    name, and the module must indent new code the same way.
+    outside the stubbed ranges (an import stays when the stubbed text mentions its name,
+    as the full module's text would), and the module must indent new code the same way.
     """
     try:
         module = cst.parse_module(reduction.source)
@@ -100,11 +103,8 @@ def _analyze_reduced(
             return FileResult(source, source, findings)
         if module.default_indent != (first_indent(source, tree) or _FALLBACK_INDENT):
             return None
-        stubbed = _stubbed_text(source, reduction)
-        for name in _removal_names(context):
-            if re.search(rf"(?<![\w.]){re.escape(name)}\b", stubbed):
-                return None
-        fixed_module = _no_new_leading_blank(module, finish_imports(done, context))
+        stubbed = _stubbed_text(source, reduction) if _removal_names(context) else ""
+        fixed_module = _no_new_leading_blank(module, finish_imports(done, context, stubbed))
         fixed = _splice(source, reduction, fixed_module.bytes)
         if fixed is None:
             return None

@@ -18,11 +18,16 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 _IMPORTS = (cst.Import, cst.ImportFrom)
 
 
-def finish_imports(tree: cst.Module, context: CodemodContext) -> cst.Module:
-    """Apply the scheduled additions, then the scheduled removals of unused imports."""
+def finish_imports(tree: cst.Module, context: CodemodContext, elsewhere: str = "") -> cst.Module:
+    """Apply the scheduled additions, then the scheduled removals of unused imports.
+
+    ``elsewhere`` is more text of the module outside its top-level imports (the statements a
+    reduced module stubbed): a name it mentions keeps its import, as in the full module.
+    """
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
         tree = _add(tree, context)
-    removals = _unused(tree, context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY) or [])
+    scheduled = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY) or []
+    removals = _unused(tree, scheduled, elsewhere)
     if removals:
         context.scratch[RemoveImportsVisitor.CONTEXT_KEY] = removals
         tree = _remove(tree, context, {module.split(".")[0] for module, _, _ in removals})
@@ -44,10 +49,11 @@ def _add(tree: cst.Module, context: CodemodContext) -> cst.Module:
 
 
 def _unused(
-    tree: cst.Module, scheduled: list[tuple[str, object, object]]
+    tree: cst.Module, scheduled: list[tuple[str, object, object]], elsewhere: str = ""
 ) -> list[tuple[str, object, object]]:
     """The scheduled removals whose name occurs nowhere outside the top-level imports."""
     rest = "\n".join(tree.code_for_node(s) for s in tree.body if not _is_import(s))
+    rest += "\n" + elsewhere
     found = []
     for module, obj, asname in scheduled:
         name = str(asname or obj or module.split(".")[0])

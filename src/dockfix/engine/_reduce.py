@@ -95,12 +95,19 @@ def reduce_source(
 
 
 def reduce(
-    source: bytes, tree: ast.Module, triggers: Collection[bytes], calls: Collection[str]
+    source: bytes,
+    tree: ast.Module,
+    triggers: Collection[bytes],
+    calls: Collection[str],
+    *,
+    fixes: bool = True,
 ) -> Optional[Reduction]:
     """The reduction of ``source``, or None when nothing can be stubbed.
 
     ``tree`` is ``ast.parse(source)``; ``triggers`` are the enabled rules' triggers;
-    ``calls`` the names of the calls the pass inspects.
+    ``calls`` the names of the calls the pass inspects. Without ``fixes`` (no fix will be
+    applied) the import block does not matter: an import is kept only when kept code
+    looks up a name it binds, like any other statement.
     """
     if not tree.body or not _plain(source) or _imports_sdk(source, tree):
         return None
@@ -108,15 +115,20 @@ def reduce(
     units = _units(tree.body, lines)
     if units is None:
         return None
+    future = False
     for unit in units:
         unit.text = text = b"".join(lines[unit.first - 1 : unit.last])
         if any(trigger in text for trigger in triggers):
             unit.kept = unit.triggered = True
         elif any(marker in text for marker in _MARKERS) or not _known(unit):
             unit.kept = True
-        elif any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in unit.nodes):
+        elif any(isinstance(n, ast.ImportFrom) and n.names[0].name == "*" for n in unit.nodes):
+            unit.kept = True  # binds names that cannot be listed
+        elif fixes and any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in unit.nodes):
             unit.kept = True  # the module's imports: where the fixes' imports go
-    if _moves_imports(units[0]):
+        elif any(isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in unit.nodes):
+            unit.kept = future = True  # must stay first: before it only a docstring
+    if (fixes or future) and _moves_imports(units[0]):
         units[0].kept = True
     _close(units, calls)
     stubs: list[tuple[int, int, bytes]] = []
@@ -212,8 +224,20 @@ def _bound(unit: _Unit) -> tuple[set[str], set[str]]:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
             continue
+        parts: list[ast.AST] = [node]
+        if b":=" not in unit.text:  # else a walrus anywhere may bind in the module
+            if isinstance(node, ast.Assign):
+                if isinstance(node.value, _ARGV_VALUES):
+                    variables.update(t.id for t in node.targets if isinstance(t, ast.Name))
+                parts = list(node.targets)
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                    variables.add(node.target.id)
+                parts = [node.target]
+            elif isinstance(node, _PLAIN):
+                parts = []
         found = set()
-        for sub in ast.walk(node):
+        for sub in (s for part in parts for s in ast.walk(part)):
             if isinstance(sub, ast.Assign) and isinstance(sub.value, _ARGV_VALUES):
                 variables.update(t.id for t in sub.targets if isinstance(t, ast.Name))
             elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):

@@ -69,3 +69,10 @@ class FileResult:
     @property
     def changed(self) -> bool:
         return self.fixed != self.source
+
+
+def report_only(finding: Finding) -> bool:
+    """An ``accept`` that takes no fix. Passed as such (``accept=report_only``), it also tells
+    ``analyze`` that only the findings matter, so the work that serves fixes alone (keeping
+    the whole import block for the import helpers) is skipped."""
+    return False
