@@ -24,6 +24,23 @@ def triggers_for(settings: Settings) -> tuple[bytes, ...]:
     return tuple(found)
 
 
+@lru_cache(maxsize=32)
+def _guarded(triggers: tuple[bytes, ...]) -> tuple[tuple[bytes, tuple[bytes, ...]], ...]:
+    """``triggers`` grouped behind a shared tail (``docker`` and ``Docker`` behind ``ocker``):
+    one scan of the file rules out the whole group."""
+    groups: dict[bytes, list[bytes]] = {}
+    for trigger in triggers:
+        tail = trigger[1:] if len(trigger) > 4 else trigger
+        groups.setdefault(tail, []).append(trigger)
+    return tuple(
+        (tail if len(members) > 1 else members[0], tuple(members))
+        for tail, members in groups.items()
+    )
+
+
 def prefilter(source: bytes, settings: Settings) -> bool:
     """False when ``source`` cannot produce any finding under ``settings``."""
-    return any(trigger in source for trigger in triggers_for(settings))
+    for guard, members in _guarded(triggers_for(settings)):
+        if guard in source and any(trigger in source for trigger in members):
+            return True
+    return False
