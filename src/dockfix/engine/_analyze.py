@@ -105,7 +105,9 @@ def _analyze_reduced(
             return None
         stubbed = _stubbed_text(source, reduction) if _removal_names(context) else ""
         fixed_module = _no_new_leading_blank(module, finish_imports(done, context, stubbed))
-        fixed = _splice(source, reduction, fixed_module.bytes)
+        fixed = _splice(
+            source, reduction.source, reduction.spans, module.bytes, fixed_module.bytes
+        )
         if fixed is None:
             return None
         if fixed != source:
@@ -126,22 +128,38 @@ def _stubbed_text(source: bytes, reduction: Reduction) -> str:
     return b"".join(b"".join(lines[a - 1 : b]) for a, b in reduction.spans).decode("utf-8")
 
 
-def _splice(source: bytes, reduction: Reduction, fixed: bytes) -> Optional[bytes]:
-    """``source`` with the line changes that turned the reduced source into ``fixed``; None
-    when a change touches (or is inserted inside) a stubbed range, or a stub is not found
-    unchanged in ``fixed``. An insertion next to a stubbed range, outside it, is carried
-    over (the new imports above a stubbed statement).
+def _splice(
+    source: bytes,
+    analysed: bytes,
+    spans: Sequence[tuple[int, int]],
+    rendered: bytes,
+    fixed: bytes,
+) -> Optional[bytes]:
+    """``source`` with the line changes that turned ``rendered`` into ``fixed``; None when
+    that cannot be done exactly.
+
+    ``analysed`` is what libcst parsed: ``source`` itself, or its reduction, whose stubbed
+    ranges are ``spans`` (1-based line numbers, inclusive); ``rendered`` is libcst's code for
+    it before the fix, ``fixed`` after. Lines the fix leaves alone come from ``source``,
+    byte for byte, even where libcst renders them differently (it drops the space in
+    ``except (A, B) :``): the fix can never change a line it does not touch. None when a
+    change touches a line libcst does not render as it is, touches (or is inserted inside)
+    a stubbed range, or a stub is not found unchanged in ``fixed``. An insertion next to a
+    stubbed range, outside it, is carried over (the new imports above a stubbed statement).
 
     Each stub is one item of the compared sequences (its lines, mostly empty, would make
     the line diff quadratic); the items are then expanded back to the original lines.
     """
     original = source.splitlines(keepends=True)
-    before = reduction.source.splitlines(keepends=True)
+    parsed = analysed.splitlines(keepends=True)
+    before = rendered.splitlines(keepends=True)
     after = fixed.splitlines(keepends=True)
-    old = _items(before, [(a - 1, b) for a, b in reduction.spans])
+    if len(before) != len(parsed) or len(parsed) != len(original):
+        return None  # libcst's rendering moved lines: no line maps back for sure
+    old = _items(before, [(a - 1, b) for a, b in spans])
     spans_after: list[tuple[int, int]] = []
     at = 0
-    for a, b in reduction.spans:
+    for a, b in spans:
         block = before[a - 1 : b]
         found = _find_block(after, block, at)
         if found is None:
@@ -159,6 +177,8 @@ def _splice(source: bytes, reduction: Reduction, fixed: bytes) -> Optional[bytes
             continue
         if any(item[0] for item in old[i1:i2]) or any(item[0] for item in new[j1:j2]):
             return None  # a stub changed, moved or vanished
+        if any(before[item[1]] != parsed[item[1]] for item in old[i1:i2]):
+            return None  # the fix touches a line libcst does not reproduce
         for item in new[j1:j2]:
             out.extend(after[item[1] : item[2]])
     return b"".join(out)
@@ -205,7 +225,16 @@ def _analyze_full(
         transformer = Transformer(context, settings, accept, rules)
         fixed_module = _no_new_leading_blank(module, _transform(module, transformer, context))
         findings = tuple(transformer.findings)
-        fixed = fixed_module.bytes if transformer.applied else source
+        fixed = source
+        if transformer.applied:
+            spliced = _splice(source, source, (), module.bytes, fixed_module.bytes)
+            if spliced is None:
+                error = (
+                    "libcst does not reproduce the lines around the fix exactly, so the fix "
+                    "could change them; file left unchanged"
+                )
+                return FileResult(source, source, tuple(transformer.findings), error)
+            fixed = spliced
     except Exception as exc:
         return FileResult(source, source, (), f"internal error on {path}: {exc!r}")
     if fixed != source:

@@ -1,0 +1,60 @@
+"""A fix changes only the lines it touches, even where libcst does not render a file as it is.
+
+libcst 1.9 drops the space in ``except (A, B) :`` when it writes a module back. The engine
+takes every line the fix leaves alone from the source, so such a line elsewhere in the file
+stays as it was; a fix that would have to rewrite such a line is refused (file unchanged,
+the finding reported with the reason). Both with and without the reduced module.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+import pytest
+
+from dockfix.engine import Settings, analyze
+
+LOSSY = "try:\n    pass\nexcept (OSError, ValueError) :\n    pass\n"
+FAR = (
+    "import subprocess\n\n"
+    + LOSSY
+    + "\n\ndef gone(c):\n    subprocess.run(['docker', 'rm', '-f', c])\n"
+)
+NEAR = (
+    "import subprocess\n\n"
+    "try:\n    pass\n"
+    "except (OSError, ValueError) : subprocess.run(['docker', 'rm', '-f', c])\n"
+)
+
+
+def test_libcst_still_drops_the_space() -> None:
+    # If this fails, libcst renders the line exactly now; the tests below still hold.
+    if cst.parse_module(LOSSY).code == LOSSY:
+        pytest.skip("libcst reproduces `except (...) :` now")
+    assert cst.parse_module(LOSSY).code != LOSSY
+
+
+@pytest.mark.parametrize("reduce", [True, False], ids=["reduced", "full"])
+def test_untouched_lines_stay_byte_for_byte(reduce: bool, monkeypatch: Any) -> None:
+    if not reduce:
+        monkeypatch.setenv("DOCKFIX_NO_REDUCE", "1")
+    result = analyze(FAR.encode(), Settings(), path="m.py")
+    assert result.error is None
+    assert result.applied
+    assert b"except (OSError, ValueError) :\n" in result.fixed
+    assert b"'-f'" not in result.fixed
+
+
+@pytest.mark.parametrize("reduce", [True, False], ids=["reduced", "full"])
+def test_a_fix_on_a_line_libcst_changes_is_refused(reduce: bool, monkeypatch: Any) -> None:
+    if not reduce:
+        monkeypatch.setenv("DOCKFIX_NO_REDUCE", "1")
+    source = NEAR.encode()
+    result = analyze(source, Settings(), path="m.py")
+    if cst.parse_module(NEAR).code == NEAR:
+        pytest.skip("libcst reproduces `except (...) :` now")
+    assert result.fixed == source
+    assert not result.applied
+    assert result.error is not None and "libcst does not reproduce" in result.error
+    assert [f.code for f in result.findings] == ["DF001"]
