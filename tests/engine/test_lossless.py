@@ -56,5 +56,6 @@ def test_a_fix_on_a_line_libcst_changes_is_refused(reduce: bool, monkeypatch: An
         pytest.skip("libcst reproduces `except (...) :` now")
     assert result.fixed == source
     assert not result.applied
-    assert result.error is not None and "libcst does not reproduce" in result.error
+    assert result.error is not None
+    assert "libcst does not reproduce" in result.error
     assert [f.code for f in result.findings] == ["DF001"]
