@@ -105,9 +105,7 @@ def _analyze_reduced(
             return None
         stubbed = _stubbed_text(source, reduction) if _removal_names(context) else ""
         fixed_module = _no_new_leading_blank(module, finish_imports(done, context, stubbed))
-        fixed = _splice(
-            source, reduction.source, reduction.spans, module.bytes, fixed_module.bytes
-        )
+        fixed = _splice(source, reduction.source, reduction.spans, module.bytes, fixed_module.bytes)
         if fixed is None:
             return None
         if fixed != source:
