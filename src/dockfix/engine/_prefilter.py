@@ -14,13 +14,14 @@ from dockfix.engine._types import Settings
 
 @lru_cache(maxsize=32)
 def triggers_for(settings: Settings) -> tuple[bytes, ...]:
-    """The union of the enabled rules' triggers."""
-    from dockfix.rules import ALL_RULES
+    """The union of the enabled rules' triggers (from the registry's static table: the rule
+    modules themselves are not imported here)."""
+    from dockfix.engine._triggers import TRIGGERS
 
     found: list[bytes] = []
-    for rule in ALL_RULES:
-        if settings.enabled(rule.CODE):
-            found += [t for t in rule.TRIGGERS if t not in found]
+    for code, triggers in TRIGGERS.items():
+        if settings.enabled(code):
+            found += [t for t in triggers if t not in found]
     return tuple(found)
 
 

@@ -29,8 +29,9 @@ How to add a rule
    call is a statement of its own, ``ReplaceStatements((stmt_source, ...), imports=...)``.
    ``tests/engine/test_call_rules.py`` shows one end to end. ``METHODS`` also feeds the
    ``ast`` prescan: a file with no call of those names never reaches ``check_call``.
-4. Add the class to ``ALL_RULES`` below. Rule modules must not import libcst (the
-   registry is imported by the byte prefilter, which must stay light).
+4. Add the class to ``ALL_RULES`` below, and its code and ``TRIGGERS`` to
+   ``dockfix/engine/_triggers.py`` (the byte prefilter reads that table so that it does not
+   import the rules; a test checks the two agree). Rule modules must not import libcst.
 
 One call gets at most one finding: the first rule in ``ALL_RULES`` whose ``check``
 returns a verdict wins, so the specific rules come before the catch-all DF005/DF006.
