@@ -94,7 +94,8 @@ def _analyze_reduced(
     try:
         module = cst.parse_module(reduction.source)
         context = CodemodContext(filename=path)
-        transformer = Transformer(context, settings, accept, rules)
+        # a reduced module imports no Docker SDK (``reduce`` keeps such files whole)
+        transformer = Transformer(context, settings, accept, rules, sdk_imports=False)
         done = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
         if transformer.pending:
             return None

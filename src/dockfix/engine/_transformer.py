@@ -61,9 +61,14 @@ class Transformer(cst.CSTTransformer):
         settings: Settings,
         accept: Optional[Accept],
         rules: Optional[Sequence[type[Rule]]] = None,
+        *,
+        sdk_imports: bool = True,
     ) -> None:
         super().__init__()
         self.context = context
+        # False when the module imports no Docker SDK: no receiver can be found, so the
+        # SDK rules' traversal of the module (collecting receivers) is skipped.
+        self.sdk_imports = sdk_imports
         self.settings = settings
         self.accept = accept
         enabled = [r() for r in (ALL_RULES if rules is None else rules) if settings.enabled(r.CODE)]
@@ -112,7 +117,8 @@ class Transformer(cst.CSTTransformer):
     # -- traversal -------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
         self._module = node
-        self._sdk.collect(node)  # Docker SDK rules (DF1xx)
+        if self.sdk_imports:
+            self._sdk.collect(node)  # Docker SDK rules (DF1xx)
         self._suppressions = Suppressions(node.code)
         for stmt in node.body:
             if isinstance(stmt, cst.SimpleStatementLine):
