@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import signal
 import subprocess
 from pathlib import Path
 
@@ -183,7 +184,14 @@ def test_ctrl_c_stops_without_writing_the_file_under_review(tmp_path: Path) -> N
     path = write(tmp_path, "a.py", THREE_RMS)
     argv = dockfix_argv("fix", "--interactive", str(tmp_path))
     child = pexpect.spawn(
-        argv[0], argv[1:], env=subprocess_env(NO_COLOR="1"), encoding="utf-8", timeout=60
+        argv[0],
+        argv[1:],
+        env=subprocess_env(NO_COLOR="1"),
+        encoding="utf-8",
+        timeout=60,
+        # A runner started in the background (`cmd &` in a script) ignores SIGINT, and the
+        # child would inherit that: Ctrl-C must reach dockfix as it does in a terminal.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     child.expect_exact(PROMPT)
     child.sendline("y")
