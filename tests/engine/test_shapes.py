@@ -2,22 +2,22 @@
 the golden files in ``fixtures/shapes`` (``NAME.before.py`` -> ``NAME.after.py``, findings
 with their related lines in ``NAME.findings.txt``).
 
-Regenerate the golden files with ``python tests/engine/test_shapes.py`` after a deliberate
+Regenerate the golden files with ``python -m tests.engine.test_shapes`` after a deliberate
 change, and review the diff.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 from dockfix.engine import FileResult, Settings, analyze
 from dockfix.engine._shell import shell_syntax
+from tests.golden import before_files, findings_text, regenerate
+from tests.golden import sibling as _sibling
 
-SHAPES = Path(__file__).resolve().parents[2] / "fixtures" / "shapes"
-BEFORE = sorted(SHAPES.glob("*.before.py"))
+BEFORE = before_files("shapes")
 
 
 @pytest.mark.parametrize(
@@ -91,18 +91,7 @@ def test_fix_subsets_stay_valid() -> None:
 
 
 def _findings(result: FileResult) -> str:
-    lines = []
-    for f in result.findings:
-        state = "fixed" if f.key in result.applied else f"reported: {f.fix_reason}"
-        related = (
-            " related " + ",".join(f"{ln}:{col}" for ln, col in f.related) if f.related else ""
-        )
-        lines.append(f"{f.code} {f.line}:{f.column}{related} {state}")
-    return "\n".join(lines) + "\n"
-
-
-def _sibling(before: Path, suffix: str) -> Path:
-    return before.with_name(before.name.replace(".before.py", suffix))
+    return findings_text(result, related=True)
 
 
 @pytest.mark.parametrize("before", BEFORE, ids=lambda p: p.name.split(".")[0])
@@ -120,9 +109,5 @@ def test_golden_files_exist() -> None:
     assert BEFORE
 
 
-if __name__ == "__main__":  # regenerate
-    for before in BEFORE:
-        result = analyze(before.read_bytes(), Settings(), path=str(before))
-        _sibling(before, ".after.py").write_bytes(result.fixed)
-        _sibling(before, ".findings.txt").write_text(_findings(result))
-        sys.stdout.write(f"wrote {before.name}\n")
+if __name__ == "__main__":
+    regenerate(BEFORE, related=True)

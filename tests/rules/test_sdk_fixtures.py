@@ -2,36 +2,25 @@
 
 ``fixtures/sdk/NAME.before.py`` is rewritten to ``NAME.after.py``; ``NAME.findings.txt``
 lists every finding (code, line:column, fixed or the reason it was only reported).
-Regenerate with ``python tests/rules/test_sdk_fixtures.py`` after a deliberate change, and
+Regenerate with ``python -m tests.rules.test_sdk_fixtures`` after a deliberate change, and
 review the diff.
 """
 
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 
 import libcst as cst
 import pytest
 
-from dockfix.engine import FileResult, Settings, analyze
+from dockfix.engine import Settings, analyze
 from dockfix.rules._sdk import SDK_TRIGGERS
+from tests.golden import before_files, regenerate
+from tests.golden import findings_text as _findings
+from tests.golden import sibling as _sibling
 
-SDK = Path(__file__).resolve().parents[2] / "fixtures" / "sdk"
-BEFORE = sorted(SDK.glob("*.before.py"))
-
-
-def _findings(result: FileResult) -> str:
-    lines = []
-    for f in result.findings:
-        state = "fixed" if f.key in result.applied else f"reported: {f.fix_reason}"
-        lines.append(f"{f.code} {f.line}:{f.column} {state}")
-    return "\n".join(lines) + "\n"
-
-
-def _sibling(before: Path, suffix: str) -> Path:
-    return before.with_name(before.name.replace(".before.py", suffix))
+BEFORE = before_files("sdk")
 
 
 @pytest.mark.parametrize("before", BEFORE, ids=lambda p: p.name.split(".")[0])
@@ -57,12 +46,8 @@ def test_sdk_fixtures_exist() -> None:
     assert len(BEFORE) >= 3
 
 
-if __name__ == "__main__":  # regenerate
-    for before in BEFORE:
-        result = analyze(before.read_bytes(), Settings(), path=str(before))
-        _sibling(before, ".after.py").write_bytes(result.fixed)
-        _sibling(before, ".findings.txt").write_text(_findings(result))
-        sys.stdout.write(f"wrote {before.name}\n")
+if __name__ == "__main__":
+    regenerate(BEFORE)
 
 
 @pytest.mark.parametrize("seed", range(6))
