@@ -8,6 +8,8 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 import libcst as cst
@@ -256,22 +258,49 @@ def _deep_recursion() -> Iterator[None]:
         sys.setrecursionlimit(old)
 
 
+@dataclass(frozen=True)
+class _Enabled:
+    """What the enabled rules need looked at, computed once per rule set and settings."""
+
+    triggers: tuple[bytes, ...]  # a statement holding none of them finds nothing
+    calls: frozenset[str]  # the call names the transformer inspects (besides aliases)
+    methods: frozenset[str]  # the ``CallRule``s' method names
+    apis: frozenset[str]  # the subprocess/os/asyncio API names, when a command rule is on
+    command_triggers: frozenset[str]  # the command rules' triggers, for the ``ast`` prescan
+
+
+@lru_cache(maxsize=32)
+def _enabled(rules: tuple[type[Rule], ...], settings: Settings) -> _Enabled:
+    triggers: list[bytes] = []
+    methods: set[str] = set()
+    command: set[str] = set()
+    command_rules = False
+    for rule in rules:
+        if not settings.enabled(rule.CODE):
+            continue
+        triggers += [t for t in rule.TRIGGERS if t not in triggers]
+        if issubclass(rule, CallRule):
+            methods.update(rule.METHODS)
+        else:
+            command_rules = True
+            command.update(t.decode("latin-1") for t in rule.TRIGGERS)
+    return _Enabled(
+        triggers=tuple(triggers),
+        calls=frozenset(API_NAMES | methods),
+        methods=frozenset(methods),
+        apis=API_NAMES if command_rules else frozenset(),
+        command_triggers=frozenset(command),
+    )
+
+
 def _triggers(rules: Sequence[type[Rule]], settings: Settings) -> tuple[bytes, ...]:
     """The enabled rules' triggers: a statement holding none of them finds nothing."""
-    found: list[bytes] = []
-    for rule in rules:
-        if settings.enabled(rule.CODE):
-            found += [t for t in rule.TRIGGERS if t not in found]
-    return tuple(found)
+    return _enabled(tuple(rules), settings).triggers
 
 
 def _call_names(rules: Sequence[type[Rule]], settings: Settings) -> frozenset[str]:
     """The call names the transformer inspects (besides the file's import aliases)."""
-    names: set[str] = set(API_NAMES)
-    for rule in rules:
-        if settings.enabled(rule.CODE) and issubclass(rule, CallRule):
-            names.update(rule.METHODS)
-    return frozenset(names)
+    return _enabled(tuple(rules), settings).calls
 
 
 def parses(source: bytes) -> bool:
@@ -294,19 +323,8 @@ def _candidates(
     tree: Optional[ast.Module] = None,
 ) -> bool:
     """Whether the ``ast`` prescan finds a call one of the enabled rules could match."""
-    methods: set[str] = set()
-    triggers: set[str] = set()
-    command_rules = False
-    for rule in rules:
-        if not settings.enabled(rule.CODE):
-            continue
-        if issubclass(rule, CallRule):
-            methods.update(rule.METHODS)
-        else:
-            command_rules = True
-            triggers.update(t.decode("latin-1") for t in rule.TRIGGERS)
-    apis = API_NAMES if command_rules else frozenset()
-    return has_candidate_call(source, methods, apis, triggers, tree)
+    enabled = _enabled(tuple(rules), settings)
+    return has_candidate_call(source, enabled.methods, enabled.apis, enabled.command_triggers, tree)
 
 
 def _transform(module: cst.Module, transformer: Transformer, context: CodemodContext) -> cst.Module:
