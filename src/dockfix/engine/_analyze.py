@@ -18,6 +18,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
 from dockfix.engine._cstfast import install as _install_reflection_cache
+from dockfix.engine._fast import fast_findings
 from dockfix.engine._imports import finish_imports
 from dockfix.engine._prefilter import prefilter
 from dockfix.engine._prescan import has_candidate_call, parse
@@ -56,6 +57,7 @@ def analyze(
     if rules is None and not prefilter(source, settings):
         return unchanged if parses(source) else _parse_error(source, path)
     tree = parse(source)
+    fast = accept is report_only and rules is None and not os.environ.get("DOCKFIX_NO_FAST")
     with _deep_recursion():
         if tree is not None and not os.environ.get("DOCKFIX_NO_REDUCE"):
             reduction = reduce(
@@ -66,11 +68,20 @@ def analyze(
                 fixes=accept is not report_only,
             )
             if reduction is not None:
-                if not _candidates(reduction.source, chosen, settings):
+                reduced_tree = parse(reduction.source)
+                if not _candidates(reduction.source, chosen, settings, reduced_tree):
                     return unchanged
+                if fast and reduced_tree is not None:
+                    findings = fast_findings(reduction.source, reduced_tree, settings)
+                    if findings is not None:
+                        return FileResult(source, source, findings)
                 result = _analyze_reduced(source, tree, reduction, settings, path, accept, rules)
                 if result is not None:
                     return result
+            elif fast:
+                findings = fast_findings(source, tree, settings)
+                if findings is not None:
+                    return FileResult(source, source, findings)
         if not _candidates(source, chosen, settings, tree):
             return unchanged
         return _analyze_full(source, settings, path, accept, rules)

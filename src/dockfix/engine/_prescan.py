@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Optional
 
 _ALIASED_MODULES = frozenset({"subprocess", "os", "asyncio"})
@@ -47,7 +47,7 @@ def has_candidate_call(
     if tree is None:
         return True
     modules, imported = _imports(tree, apis)
-    marked: Optional[set[str]] = None
+    mentions: Optional[Mentions] = None
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -63,9 +63,9 @@ def has_candidate_call(
         if name in methods:
             return True
         if api:
-            if marked is None:
-                marked = _marked_names(tree, triggers)
-            if any(_mentions(arg, triggers, marked) for arg in (*node.args, *node.keywords)):
+            if mentions is None:
+                mentions = Mentions(source, tree, triggers)
+            if mentions.call(node):
                 return True
     return False
 
@@ -88,33 +88,85 @@ def _imports(tree: ast.Module, apis: Collection[str]) -> tuple[set[str], set[str
     return modules, imported
 
 
-def _mentions(node: ast.AST, triggers: Collection[str], marked: set[str]) -> bool:
-    for sub in ast.walk(node):
-        text: Optional[str] = None
-        if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
-            text = sub.value
-        elif isinstance(sub, ast.Name):
-            if sub.id in marked:
-                return True
-            text = sub.id
-        elif isinstance(sub, ast.Attribute):
-            text = sub.attr
-        if text is not None and any(t in text for t in triggers):
+class Mentions:
+    """Which expressions could bring a trigger into a call, as the engine would see it.
+
+    An expression mentions a trigger when its source text holds one (a string, bytes, an
+    identifier, an attribute, ``shutil.which("docker")``...), or when it reads a marked
+    name: one that something mentioning a trigger (or a marked name) flows into. Flows
+    are the engine's ways of learning what a name holds: assignments of any kind,
+    ``for`` and ``with`` targets, and method calls on the name (``cmd.append("docker")``,
+    which ``_dataflow`` follows). Over-marking only makes more calls candidates.
+    """
+
+    def __init__(self, source: bytes, tree: ast.Module, triggers: Collection[str]) -> None:
+        self._lines = source.splitlines(keepends=True)
+        self._triggers = tuple(t.encode("utf-8") for t in triggers)
+        self.marked: set[str] = set()
+        if any(t in source for t in self._triggers):
+            self._mark(tree)
+
+    def call(self, node: ast.Call) -> bool:
+        """Whether an argument of ``node`` mentions a trigger."""
+        return any(self.mentions(arg) for arg in (*node.args, *node.keywords))
+
+    def mentions(self, node: ast.AST) -> bool:
+        if self._text_mentions(node):
             return True
-    return False
+        if not self.marked:
+            return False
+        return any(isinstance(sub, ast.Name) and sub.id in self.marked for sub in ast.walk(node))
+
+    def _text_mentions(self, node: ast.AST) -> bool:
+        first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if first is None or last is None:
+            return True  # no position (never for expressions): assume it does
+        start, end = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+        if first == last:
+            text = self._lines[first - 1][start:end]
+        else:
+            text = b"".join([self._lines[first - 1][start:], *self._lines[first : last - 1]])
+            text += self._lines[last - 1][:end]
+        return any(t in text for t in self._triggers)
+
+    def _mark(self, tree: ast.Module) -> None:
+        flows = []
+        for values, targets in _flows(tree):
+            if any(self._text_mentions(v) for v in values):
+                self.marked.update(targets)
+            else:
+                reads = {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}
+                if reads:
+                    flows.append((reads, targets))
+        changed = bool(self.marked)
+        while changed:
+            changed = False
+            for reads, targets in flows:
+                if not reads.isdisjoint(self.marked) and not self.marked.issuperset(targets):
+                    self.marked.update(targets)
+                    changed = True
 
 
-def _marked_names(tree: ast.Module, triggers: Collection[str]) -> set[str]:
-    """Names assigned something that mentions a trigger, to a fixpoint."""
-    assigns = [n for n in ast.walk(tree) if isinstance(n, (ast.Assign, ast.AnnAssign))]
-    marked: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for node in assigns:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names = [t.id for t in targets if isinstance(t, ast.Name) and t.id not in marked]
-            if names and node.value is not None and _mentions(node.value, triggers, marked):
-                marked.update(names)
-                changed = True
-    return marked
+def _flows(tree: ast.Module) -> Iterator[tuple[list[ast.AST], list[str]]]:
+    """(values, the names they flow into) for every way a name learns a value."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            yield [node.value], _names(node.targets)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            if node.value is not None:
+                yield [node.value], _names([node.target])
+        elif isinstance(node, ast.NamedExpr):
+            yield [node.value], _names([node.target])
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            yield [node.iter], _names([node.target])
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    yield [item.context_expr], _names([item.optional_vars])
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if isinstance(node.func.value, ast.Name):
+                yield [*node.args, *node.keywords], [node.func.value.id]
+
+
+def _names(targets: list[ast.expr]) -> list[str]:
+    return [sub.id for target in targets for sub in ast.walk(target) if isinstance(sub, ast.Name)]

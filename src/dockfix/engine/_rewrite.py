@@ -17,6 +17,7 @@ from dockfix.rules._base import (
     Reroute,
     RerouteArgv,
     RunnerCalls,
+    Verdict,
 )
 
 
@@ -77,6 +78,29 @@ def candidate(call: cst.Call, fix: Fix, target: Target) -> list[cst.CSTNode]:
     if isinstance(fix, (RunnerCalls, ReplaceStatements)):
         return list(build_statements(call, fix, target))
     return [build_call(call, fix, target, "subprocess.PIPE")]
+
+
+def fixability(
+    call: cst.Call, verdict: Verdict, used: bool, target: Target, text: Optional[str] = None
+) -> tuple[bool, Optional[str]]:
+    """Whether the verdict's fix can be applied to ``call`` (its result ``used`` or not),
+    and the reason when it cannot. ``text``, when given, is the call's source: without a
+    ``#`` in it, in the fix or in the target, neither side holds a comment to count."""
+    reason = verdict.reason
+    fixable = verdict.fix is not None
+    if isinstance(verdict.fix, (ReplaceStatements, RunnerCalls)) and used:
+        fixable, reason = False, "the fix needs the call to be a statement of its own"
+    elif verdict.fix is not None:
+        try:
+            new = candidate(call, verdict.fix, target)
+        except Exception as exc:
+            fixable, reason = False, f"the fix cannot be built: {exc}"
+        else:
+            hashes = text is None or "#" in text or "#" in repr((verdict.fix, target))
+            if hashes and count_comments([call]) != count_comments(new):
+                fixable = False
+                reason = "comments inside the call would be lost; rewrite it by hand"
+    return fixable, None if fixable else (reason or "no safe fix")
 
 
 def build_call(call: cst.Call, fix: Fix, target: Target, pipe: str) -> cst.BaseExpression:

@@ -24,6 +24,10 @@ class Suppressions:
             self._lines = text.splitlines()
             self._ignores = _ignore_lines(self._lines)
 
+    def __bool__(self) -> bool:
+        """Whether the file has any ignore comment."""
+        return bool(self._ignores)
+
     def covers(self, code: str, start: int, end: int) -> bool:
         """Whether ``code`` is ignored for a statement spanning lines ``start``..``end``."""
         if not self._ignores:

@@ -22,8 +22,7 @@ from dockfix.engine._rewrite import (
     Target,
     build_call,
     build_statements,
-    candidate,
-    count_comments,
+    fixability,
     parse_target,
 )
 from dockfix.engine._sdk_fix import SdkMatcher  # Docker SDK rules (DF1xx)
@@ -231,19 +230,7 @@ class Transformer(cst.CSTTransformer):
         pos = self.get_metadata(PositionProvider, node)
         if self._suppressed(rule.CODE, pos.start.line, pos.end.line):
             return None
-        reason = verdict.reason
-        fixable = verdict.fix is not None
-        if isinstance(verdict.fix, (ReplaceStatements, RunnerCalls)) and used:
-            fixable, reason = False, "the fix needs the call to be a statement of its own"
-        elif verdict.fix is not None:
-            try:
-                new = candidate(node, verdict.fix, self.target)
-            except Exception as exc:
-                fixable, reason = False, f"the fix cannot be built: {exc}"
-            else:
-                if count_comments([node]) != count_comments(new):
-                    fixable = False
-                    reason = "comments inside the call would be lost; rewrite it by hand"
+        fixable, reason = fixability(node, verdict, used, self.target)
         return Finding(
             code=rule.CODE,
             name=rule.NAME,
@@ -253,7 +240,7 @@ class Transformer(cst.CSTTransformer):
             end_line=pos.end.line,
             end_column=pos.end.column + 1,
             fixable=fixable,
-            fix_reason=None if fixable else (reason or "no safe fix"),
+            fix_reason=reason,
         )
 
     def _suppressed(self, code: str, start: int, end: int) -> bool:
