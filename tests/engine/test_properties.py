@@ -136,3 +136,26 @@ def test_prescan_never_hides_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_analyze, "_candidates", lambda *args: True)
     for src in skipped:
         assert analyze(src.encode(), Settings(), accept=_none).findings == (), src
+
+
+# The engine learns what a name holds through more than assignments; the prescan once
+# missed these (the full pass found them): bytes, ``+=`` and ``.append`` into an argv.
+_FLOWS = [
+    "import subprocess\ndef f(c):\n    subprocess.run([b'docker', b'rm', b'-f', c])\n",
+    "import subprocess\ndef f(c):\n    cmd = []\n    cmd += ['docker', 'rm', '-f', c]\n    subprocess.run(cmd)\n",  # noqa: E501
+    "import subprocess\ndef f(c):\n    cmd = []\n    cmd.append('docker')\n    cmd.extend(['rm', '-f', c])\n    subprocess.run(cmd)\n",  # noqa: E501
+]
+
+
+@pytest.mark.parametrize("src", _FLOWS)
+def test_prescan_sees_every_flow(src: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dockfix.engine import _analyze, report_only
+
+    assert _analyze._candidates(src.encode(), ALL_RULES, Settings())
+    for accept in (_none, report_only, None):
+        found = analyze(src.encode(), Settings(), accept=accept)
+        monkeypatch.setattr(_analyze, "_candidates", lambda *args: True)
+        monkeypatch.setenv("DOCKFIX_NO_REDUCE", "1")
+        assert found == analyze(src.encode(), Settings(), accept=accept)
+        assert found.findings
+        monkeypatch.undo()

@@ -85,6 +85,7 @@ class _Names:
     """How one name is bound across the file."""
 
     imports: list[tuple[ast.AST, Optional[str]]] = field(default_factory=list)  # (owner, qn)
+    nodes: list[ast.AST] = field(default_factory=list)  # the import statements, in step
     other: bool = False  # bound by anything but an import (or declared global/nonlocal)
     single_assign: bool = False  # ``NAME = value`` somewhere (what libcst's pass records)
 
@@ -103,7 +104,9 @@ class _Scan:
         return found
 
 
-def fast_findings(source: bytes, tree: ast.Module, settings: Settings) -> Optional[tuple[Finding, ...]]:
+def fast_findings(
+    source: bytes, tree: ast.Module, settings: Settings
+) -> Optional[tuple[Finding, ...]]:
     """The findings of check mode (no fix applied) for ``source``, or None when this module
     cannot be sure of them (the libcst pass must then run). ``tree`` is ``ast.parse(source)``.
     """
@@ -169,7 +172,7 @@ class _Analysis:
         else:
             return None
         path = _path_to(self.tree, call)
-        qualified = self._qualified(base, path)
+        qualified = self._qualified(base, path, call if isinstance(func, ast.Name) else None)
         if qualified is None:
             return None
         api = qualified + suffix
@@ -187,7 +190,7 @@ class _Analysis:
         rule, answer = verdict
         return self._report(call, rule, answer, used)
 
-    def _not_imported(self, node: ast.expr) -> None:
+    def _not_imported(self, node: ast.expr) -> Optional[Finding]:
         """``a.b.run(...)``: an API only if the chain starts at an import (declined)."""
         while isinstance(node, ast.Attribute):
             node = node.value
@@ -195,9 +198,15 @@ class _Analysis:
             raise _Decline
         return None
 
-    def _qualified(self, base: str, path: Sequence[ast.AST]) -> Optional[str]:
+    def _qualified(
+        self, base: str, path: Sequence[ast.AST], access: Optional[ast.Call]
+    ) -> Optional[str]:
         """The qualified name ``base`` has through its imports where the call is; None when
-        it has none there."""
+        it has none there.
+
+        ``access`` is the call when ``base`` is its name (``run(...)``): libcst then reads
+        only the imports before the call in the call's own scope (``sp.run(...)`` reads
+        them all)."""
         names = self.scan.names.get(base)
         if names is None or not names.imports:
             return None
@@ -207,6 +216,17 @@ class _Analysis:
         if len(qualified) != 1 or None in qualified:
             raise _Decline
         owners = [owner for owner, _ in names.imports]
+        if access is not None:
+            scope = next(n for n in reversed(path[:-1]) if isinstance(n, (*_SCOPES, ast.Module)))
+            if any(owner is scope for owner in owners):
+                before = [
+                    n
+                    for o, n in zip(owners, names.nodes)
+                    if o is scope and _start(n) < _start(access)
+                ]
+                if not before:
+                    raise _Decline  # libcst looks in the enclosing scopes then
+                return qualified.pop()
         if any(isinstance(owner, ast.Module) for owner in owners):
             return qualified.pop()
         for owner in owners:
@@ -354,7 +374,8 @@ class _Analysis:
         return None
 
     def _report(self, call: ast.Call, rule: Rule, verdict: Verdict, used: bool) -> Finding:
-        fixable, reason = False, verdict.reason or "no safe fix"
+        fixable: bool = False
+        reason: Optional[str] = verdict.reason or "no safe fix"
         if verdict.fix is not None:
             fixable, reason = _fixability(self._text(call), verdict, used, self.settings)
         line, column = call.lineno, self._column(call.lineno, call.col_offset)
@@ -382,7 +403,9 @@ class _Analysis:
         (l1, c1), (l2, c2) = start, end
         if l1 == l2:
             return self.lines[l1 - 1][c1:c2]
-        return b"".join([self.lines[l1 - 1][c1:], *self.lines[l1 : l2 - 1], self.lines[l2 - 1][:c2]])
+        return b"".join(
+            [self.lines[l1 - 1][c1:], *self.lines[l1 : l2 - 1], self.lines[l2 - 1][:c2]]
+        )
 
     def _text(self, node: ast.AST) -> str:
         return self._between(_start(node), _end(node)).decode("utf-8")
@@ -399,7 +422,9 @@ class _Analysis:
             raise _Decline
 
 
-def _fixability(text: str, verdict: Verdict, used: bool, settings: Settings) -> tuple[bool, Optional[str]]:
+def _fixability(
+    text: str, verdict: Verdict, used: bool, settings: Settings
+) -> tuple[bool, Optional[str]]:
     """``_rewrite.fixability`` on the call parsed from its own text (libcst, on demand)."""
     import libcst as cst
 
@@ -424,11 +449,11 @@ def _first(items: Sequence[ast.AST]) -> Optional[ast.AST]:
 
 
 def _start(node: ast.AST) -> tuple[int, int]:
-    return (getattr(node, "lineno"), getattr(node, "col_offset"))
+    return (node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
 
 def _end(node: ast.AST) -> tuple[int, int]:
-    return (getattr(node, "end_lineno"), getattr(node, "end_col_offset"))
+    return (node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
 
 
 def _parameters(node: Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda]) -> set[str]:
@@ -446,9 +471,9 @@ def _path_to(tree: ast.Module, target: ast.AST) -> list[ast.AST]:
         for child in ast.iter_child_nodes(node):
             if child is target:
                 return [child]
-            if hasattr(child, "end_lineno") and getattr(child, "end_lineno", None) is not None:
-                if _start(child) > start or _end(child) < end:
-                    continue
+            positioned = getattr(child, "end_lineno", None) is not None
+            if positioned and (_start(child) > start or _end(child) < end):
+                continue
             found = search(child)
             if found is not None:
                 return [child, *found]
@@ -492,12 +517,10 @@ def _scan(tree: ast.Module) -> _Scan:
         elif kind is ast.ExceptHandler:
             if node.name:  # type: ignore[attr-defined]
                 scan.name(node.name).other = True  # type: ignore[attr-defined]
-        elif kind.__name__ in ("MatchAs", "MatchStar"):
-            if getattr(node, "name", None):
-                scan.name(getattr(node, "name")).other = True
-        elif kind.__name__ == "MatchMapping":
-            if getattr(node, "rest", None):
-                scan.name(getattr(node, "rest")).other = True
+        elif kind.__name__ in ("MatchAs", "MatchStar", "MatchMapping"):
+            bound = getattr(node, "rest" if kind.__name__ == "MatchMapping" else "name", None)
+            if bound:
+                scan.name(bound).other = True
         for child in ast.iter_child_nodes(node):
             stack.append((child, inner))
     return scan
@@ -507,11 +530,13 @@ def _imports(scan: _Scan, node: Union[ast.Import, ast.ImportFrom], scope: ast.AS
     if isinstance(node, ast.Import):
         for alias in node.names:
             if alias.asname is not None:
-                scan.name(alias.asname).imports.append((scope, alias.name))
+                bound, qualified = alias.asname, alias.name
             elif "." in alias.name:
-                scan.name(alias.name.split(".")[0]).imports.append((scope, None))
+                bound, qualified = alias.name.split(".")[0], None
             else:
-                scan.name(alias.name).imports.append((scope, alias.name))
+                bound, qualified = alias.name, alias.name
+            scan.name(bound).imports.append((scope, qualified))
+            scan.name(bound).nodes.append(node)
         return
     for alias in node.names:
         if alias.name == "*":
@@ -519,6 +544,7 @@ def _imports(scan: _Scan, node: Union[ast.Import, ast.ImportFrom], scope: ast.AS
         bound = alias.asname or alias.name
         qualified = None if node.level or not node.module else f"{node.module}.{alias.name}"
         scan.name(bound).imports.append((scope, qualified))
+        scan.name(bound).nodes.append(node)
         if alias.asname is not None:
             first = scan.aliases.get(alias.asname)
             position = (node.lineno, node.col_offset)

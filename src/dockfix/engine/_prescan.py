@@ -164,8 +164,9 @@ def _flows(tree: ast.Module) -> Iterator[tuple[list[ast.AST], list[str]]]:
                 if item.optional_vars is not None:
                     yield [item.context_expr], _names([item.optional_vars])
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if isinstance(node.func.value, ast.Name):
-                yield [*node.args, *node.keywords], [node.func.value.id]
+            receiver = node.func.value
+            if isinstance(receiver, ast.Name):
+                yield [*node.args, *node.keywords], [receiver.id]
 
 
 def _names(targets: list[ast.expr]) -> list[str]:
