@@ -11,7 +11,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, GatherImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-import dockfix.engine._analyze  # noqa: F401  (installs the caches)
+import dockfix.engine._pass  # noqa: F401  (installs the caches)
 from dockfix.engine._cstfast import install
 from dockfix.engine._transformer import Transformer
 from dockfix.engine._types import Settings

@@ -10,6 +10,7 @@ from typing import Callable, Optional
 
 import libcst as cst
 
+from dockfix.engine._apis import ARGV_APIS, EXEC_APIS
 from dockfix.engine._argv import Token, read_command
 from dockfix.engine._dataflow import Flow, FlowContext, follow
 from dockfix.engine._shell import command_words
@@ -24,15 +25,6 @@ from dockfix.engine._strparts import (
 from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
 from dockfix.rules._common import dangerous_code
 
-ARGV_APIS = frozenset(
-    {"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"}
-    | {"subprocess.Popen"}
-)
-SHELL_APIS = frozenset({"os.system", "os.popen", "asyncio.create_subprocess_shell"}) | frozenset(
-    {"subprocess.getoutput", "subprocess.getstatusoutput"}  # shapes: report only
-)
-EXEC_APIS = frozenset({"asyncio.create_subprocess_exec"})
-ALL_APIS = ARGV_APIS | SHELL_APIS | EXEC_APIS
 _TRIGGER_TEXTS = tuple(t.decode() for t in DOCKER_TRIGGERS)
 _PLACEHOLDER = "\x00"
 

@@ -39,8 +39,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from dockfix.engine._apis import ALL_APIS, API_NAMES, ARGV_APIS
 from dockfix.engine._argv import Token, read_command
-from dockfix.engine._extract import ALL_APIS, ARGV_APIS
 from dockfix.engine._prescan import Mentions
 from dockfix.engine._reduce import _imports_sdk, _plain
 from dockfix.engine._suppress import Suppressions
@@ -48,8 +48,6 @@ from dockfix.engine._types import Finding, Settings
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import DOCKER_TRIGGERS, CallRule, DockerCall, Keyword, Rule, Verdict
 from dockfix.rules._sdk import SdkRule
-
-API_NAMES = frozenset(api.rsplit(".", 1)[1] for api in ALL_APIS)
 
 _BOM = b"\xef\xbb\xbf"
 _TRIGGER_TEXTS = tuple(t.decode() for t in DOCKER_TRIGGERS)

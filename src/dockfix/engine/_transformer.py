@@ -16,8 +16,9 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from dockfix.engine._apis import ALL_APIS, API_NAMES
 from dockfix.engine._dataflow import flow_context
-from dockfix.engine._extract import ALL_APIS, Resolver, call_site, extract
+from dockfix.engine._extract import Resolver, call_site, extract
 from dockfix.engine._rewrite import (
     Target,
     build_call,
@@ -41,7 +42,6 @@ from dockfix.rules._base import (
 )
 
 Accept = Callable[[Finding], bool]
-API_NAMES = frozenset(api.rsplit(".", 1)[1] for api in ALL_APIS)
 
 
 class Transformer(cst.CSTTransformer):
