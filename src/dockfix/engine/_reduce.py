@@ -43,6 +43,7 @@ import re
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Union
 
 _BOM = b"\xef\xbb\xbf"
@@ -57,6 +58,9 @@ _SDK_MODULES = frozenset({"docker", "python_on_whales", "aiodocker"})
 _SDK_IMPORT = re.compile(
     rb"\b(?:import|from)\b(?:[^\n;]|\\\r?\n)*?\b(?:docker|python_on_whales|aiodocker)\b"
 )
+# Where a ``global`` statement can start: a line's first word, or after ``;`` or the ``:``
+# of a one-line compound statement (a superset: also in strings, which only costs a walk).
+_GLOBAL = re.compile(rb"(?:^|[;:])[ \t\f]*global(?![\w])", re.MULTILINE)
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 _COMPOUND = (ast.Delete, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
@@ -210,7 +214,7 @@ def _bound(unit: _Unit) -> tuple[set[str], set[str]]:
     for node in unit.nodes:
         if isinstance(node, _DEFINITIONS):
             bound.add(node.name)
-            if b"global" in unit.text:
+            if b"global" in unit.text and _GLOBAL.search(unit.text):
                 found = _globals(node)
                 bound |= found
                 variables |= found
@@ -352,15 +356,11 @@ def _close(units: list[_Unit], calls: Collection[str]) -> None:
             if unit.kept:
                 continue
             if used or marked:
-                if words[i] is None:
-                    words[i] = _words(unit.text)
-                mentions = words[i]
-                assert mentions is not None
-                if mentions & marked:
+                if _mentions(unit, marked, words, i):
                     unit.kept = unit.triggered = True
                     pending.append(i)
                     continue
-                if mentions & used:
+                if _mentions(unit, used, words, i):
                     unit.kept = True
                     pending.append(i)
                     continue
@@ -373,6 +373,30 @@ def _close(units: list[_Unit], calls: Collection[str]) -> None:
             else:
                 unit.kept = True
                 pending.append(i)
+
+
+def _mentions(
+    unit: _Unit, names: set[str], words: list[Optional[frozenset[str]]], index: int
+) -> bool:
+    """Whether a word of ``unit`` (see ``_words``) is one of ``names``. An ASCII unit is
+    searched for each name present in it as bytes; others get their words computed
+    (``words[index]`` caches them)."""
+    text = unit.text
+    if text.isascii():
+        return any(
+            name.isascii() and name.encode() in text and _word(name).search(text) is not None
+            for name in names
+        )
+    found = words[index]
+    if found is None:
+        found = words[index] = _words(text)
+    return not found.isdisjoint(names)
+
+
+@lru_cache(maxsize=1024)
+def _word(name: str) -> re.Pattern[bytes]:
+    """``name`` as a whole word of ASCII text, as ``_WORD`` reads words."""
+    return re.compile(rb"(?<!\w)" + re.escape(name.encode()) + rb"(?![\w'\"])")
 
 
 def _displays(unit: _Unit) -> set[str]:
@@ -427,8 +451,11 @@ def _stub(lines: list[bytes], first: int, last: int, head_text: bytes) -> None:
         lines[first - 1] = bom + head_text + b" pass" + _ending(head)
         return
     lines[first - 1] = bom + head_text + b' """' + _ending(head)
-    for index in range(first, last - 1):
-        lines[index] = _ending(lines[index])
+    middle = lines[first : last - 1]
+    if b"\r" in b"".join(middle):
+        lines[first : last - 1] = [_ending(line) for line in middle]
+    else:  # every line inside ends with \n (only the file's last line may lack one)
+        lines[first : last - 1] = [b"\n"] * len(middle)
     lines[last - 1] = b'"""' + _ending(lines[last - 1])
 
 
