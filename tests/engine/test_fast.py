@@ -26,13 +26,19 @@ REPO = Path(__file__).resolve().parents[2]
 DENSE = REPO / "bench" / "corpus" / "dense"
 
 
-def _run(source: bytes, env: Optional[str], mp: Any, cfg: Optional[Settings] = None) -> FileResult:
+def _run(
+    source: bytes,
+    env: Optional[str],
+    mp: Any,
+    cfg: Optional[Settings] = None,
+    accept: Any = report_only,
+) -> FileResult:
     for name in ("DOCKFIX_NO_FAST", "DOCKFIX_NO_REDUCE"):
         mp.delenv(name, raising=False)
     if env is not None:
         mp.setenv(env, "1")
     try:
-        return analyze(source, cfg or Settings(), path="m.py", accept=report_only)
+        return analyze(source, cfg or Settings(), path="m.py", accept=accept)
     finally:
         if env is not None:
             mp.delenv(env)
@@ -42,6 +48,10 @@ def _assert_same(source: bytes, mp: Any, cfg: Optional[Settings] = None) -> File
     fast = _run(source, None, mp, cfg)
     assert fast == _run(source, "DOCKFIX_NO_FAST", mp, cfg), "fast != libcst on the reduction"
     assert fast == _run(source, "DOCKFIX_NO_REDUCE", mp, cfg), "fast != libcst on the module"
+    # fix mode: _fast answers when nothing can be fixed
+    fixed = _run(source, None, mp, cfg, None)
+    assert fixed == _run(source, "DOCKFIX_NO_FAST", mp, cfg, None), "fix mode differs"
+    assert fixed.findings == fast.findings
     return fast
 
 

@@ -47,7 +47,7 @@ def analyze(
     if rules is None and not prefilter(source, settings):
         return unchanged if parses(source) else _parse_error(source, path)
     tree = parse(source)
-    fast = accept is report_only and rules is None and not os.environ.get("DOCKFIX_NO_FAST")
+    fast = rules is None and not os.environ.get("DOCKFIX_NO_FAST")
     with _deep_recursion():
         if tree is not None and not os.environ.get("DOCKFIX_NO_REDUCE"):
             reduction = reduce(
@@ -63,15 +63,15 @@ def analyze(
                     return unchanged
                 if fast and reduced_tree is not None:
                     findings = fast_findings(reduction.source, reduced_tree, settings)
-                    if findings is not None:
-                        return FileResult(source, source, findings)
+                    if _final(findings, accept):
+                        return FileResult(source, source, findings or ())
                 result = _analyze_reduced(source, tree, reduction, settings, path, accept, rules)
                 if result is not None:
                     return result
             elif fast:
                 findings = fast_findings(source, tree, settings)
-                if findings is not None:
-                    return FileResult(source, source, findings)
+                if _final(findings, accept):
+                    return FileResult(source, source, findings or ())
         if not _candidates(source, chosen, settings, tree):
             return unchanged
         return _analyze_full(source, settings, path, accept, rules)
@@ -150,6 +150,14 @@ def _candidates(
 
 
 # -- the libcst pass (``_pass``), imported on first use ----------------------------------
+
+
+def _final(findings: Optional[tuple[Finding, ...]], accept: Optional[Accept]) -> bool:
+    """Whether the findings of ``_fast`` are the whole result: in check mode, or when no
+    finding has a fix to apply (``accept`` is then never asked, in either path)."""
+    if findings is None:
+        return False
+    return accept is report_only or not any(f.fixable for f in findings)
 
 
 def _analyze_reduced(
