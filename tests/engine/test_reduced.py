@@ -280,3 +280,39 @@ def test_bom_and_first_line_definition(monkeypatch: Any) -> None:
         assert reduced is not None
         assert reduced.startswith(source[: len(source) - len(text.encode())] + b'pass; """')
         _assert_same(source, Settings(), monkeypatch)
+
+
+def _first_indent_reference(source: bytes, tree: ast.Module) -> Optional[str]:
+    """The first indented statement by line, over every node (what ``first_indent`` must
+    give without walking every node)."""
+    lines = source.splitlines()
+    best: Optional[tuple[int, str]] = None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.stmt) or node.col_offset == 0:
+            continue
+        if best is not None and node.lineno >= best[0]:
+            continue
+        line = lines[node.lineno - 1]
+        if node.lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        prefix = line[: node.col_offset]
+        if not prefix.strip(b" \t\f"):
+            best = (node.lineno, prefix.decode("ascii"))
+    return None if best is None else best[1]
+
+
+def test_first_indent_is_the_first_indented_statement() -> None:
+    from dockfix.engine._reduce import first_indent
+
+    texts = [case.code for rule in ALL_RULES for case in (*rule.VALID, *rule.INVALID)]
+    texts += [p.read_text(encoding="utf-8") for p in FIXTURES]
+    texts += [
+        "if x: pass\nelse:\n\ty = 1\n",
+        "try:\n  a()\nexcept E:\n    b()\nfinally:\n c()\n",
+        "x = 1; \\\n  y = 2\ndef f():\n      return 1\n",
+        "class K:\n\n    @d\n    def m(self): pass\n",
+    ]
+    for text in texts:
+        source = text.encode()
+        tree = ast.parse(source)
+        assert first_indent(source, tree) == _first_indent_reference(source, tree), text

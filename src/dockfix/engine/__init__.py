@@ -7,18 +7,24 @@ How ``analyze(source, settings, *, path, accept)`` works:
 
 1. ``prefilter`` (bytes) and ``_prescan`` (stdlib ``ast``: is there any call whose name a
    rule could match?) return early for most files without touching libcst.
-2. ``_reduce``: the top-level statements that cannot change a finding are stubbed out
-   (same lines, same columns), so libcst sees a much smaller module; its findings are the
-   file's, and its fixes are carried back to the original lines when that is sure to be
-   exact (else the full module is analysed; ``DOCKFIX_NO_REDUCE=1`` always does). With
+2. ``_reduce``: the top-level statements that cannot change a finding are stubbed out (same
+   lines, same columns), so libcst sees a much smaller module; its findings are the file's,
+   and its fixes are carried back to the original lines when that is sure to be exact (else
+   the full module is analysed; ``DOCKFIX_NO_REDUCE=1`` always does). With
    ``accept=report_only`` (check mode) the imports nothing looks up are stubbed too.
-   ``libcst.parse_module(bytes)``; one ``Transformer`` pass with scope, qualified-name and
-   position metadata (``_transformer``). Every call named like a subprocess/os/asyncio API
-   is resolved through imports (``QualifiedNameProvider``, so aliases work and local
-   shadowing is respected) and read into a ``DockerCall`` (``_extract``: argv shape,
-   program, keywords) whose argv is read as a docker command (``_argv``: global options,
-   subcommand, then flags). The rules are asked in ``ALL_RULES`` order; the first verdict
-   wins. Calls named in a ``CallRule``'s ``METHODS`` go to ``CallRule.check_call``.
+   ``_fast`` then reads the reduced module with ``ast`` alone: when every candidate call has
+   the common shape (a subprocess function through a plain import, a literal list/tuple argv
+   naming ``docker``), it gives exactly the findings of the libcst pass
+   (``tests/engine/test_fast.py``), and that is the result in check mode, or when no finding
+   has a fix. Otherwise (or with ``DOCKFIX_NO_FAST=1``) the libcst pass runs (``_pass``,
+   imported on first use): ``libcst.parse_module(bytes)``; one ``Transformer`` pass with
+   scope, qualified-name and position metadata (``_transformer``). Every call named like a
+   subprocess/os/asyncio API is resolved through imports (``QualifiedNameProvider``, so
+   aliases work and local shadowing is respected) and read into a ``DockerCall``
+   (``_extract``: argv shape, program, keywords) whose argv is read as a docker command
+   (``_argv``: global options, subcommand, then flags). The rules are asked in ``ALL_RULES``
+   order; the first verdict wins. Calls named in a ``CallRule``'s ``METHODS`` go to
+   ``CallRule.check_call``.
 3. A verdict becomes a ``Finding`` unless a ``# dockfix: ignore`` comment covers it
    (``_suppress``). Its fix is built once from the original node; if the replacement
    would drop a comment, the finding is reported as not fixable.

@@ -492,21 +492,28 @@ def _plain(source: bytes) -> bool:
 def first_indent(source: bytes, tree: ast.Module) -> Optional[str]:
     """The indentation of the first indented block (what libcst takes as the module's
     default indent), from the first statement that starts its own line at a column above 0;
-    None when there is none."""
+    None when there is none. Statements are visited in source order (a compound statement
+    before its blocks, the blocks in order), so the first one found is the answer."""
     lines = source.splitlines()
-    best: Optional[tuple[int, str]] = None
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.stmt) or node.col_offset == 0:
-            continue
-        if best is not None and node.lineno >= best[0]:
-            continue
-        line = lines[node.lineno - 1]
-        if node.lineno == 1 and line.startswith(_BOM):
-            line = line[len(_BOM) :]
-        prefix = line[: node.col_offset]
-        if not prefix.strip(b" \t\f"):
-            best = (node.lineno, prefix.decode("ascii"))
-    return None if best is None else best[1]
+    stack: list[ast.stmt] = list(reversed(tree.body))
+    while stack:
+        node = stack.pop()
+        if node.col_offset > 0:
+            line = lines[node.lineno - 1]
+            if node.lineno == 1 and line.startswith(_BOM):
+                line = line[len(_BOM) :]
+            prefix = line[: node.col_offset]
+            if not prefix.strip(b" \t\f"):
+                return prefix.decode("ascii")
+        blocks: list[ast.stmt] = []
+        for field in ("body", "handlers", "orelse", "finalbody", "cases"):
+            for child in getattr(node, field, ()):
+                if isinstance(child, ast.stmt):
+                    blocks.append(child)
+                else:  # an ``except`` handler or a ``case``: its block
+                    blocks.extend(getattr(child, "body", ()))
+        stack.extend(reversed(blocks))
+    return None
 
 
 def _ending(line: bytes) -> bytes:
