@@ -406,6 +406,25 @@ def test_case(text: str, answers: bool, monkeypatch: Any) -> None:
     assert _answered(source, monkeypatch) is answers
 
 
+ENCODED = [
+    (
+        "# -*- coding: koi8-r -*-\nimport subprocess\n"
+        "x = 'Привет'; subprocess.run(['docker', 'rm', '-f', 'Ж'])\n"
+    ).encode("koi8-r"),
+    "#coding:latin1\r\nimport subprocess\r\nsubprocess.run(['docker', 'kill', 'é'])\r\n".encode(
+        "latin-1"
+    ),
+    "# coding: utf-8\nimport subprocess\nsubprocess.run(['docker', 'kill', 'é'])\n".encode(),
+]
+
+
+@pytest.mark.parametrize("source", ENCODED, ids=["koi8-r", "latin-1-crlf", "utf-8-cookie"])
+def test_declared_encodings(source: bytes, monkeypatch: Any) -> None:
+    """Read as UTF-8 with the same text: same lines, same columns in characters."""
+    assert _assert_same(source, monkeypatch).findings
+    assert _answered(source, monkeypatch)
+
+
 def test_cases_find_something() -> None:
     """The table is not all quiet: most of its modules have findings."""
     found = sum(

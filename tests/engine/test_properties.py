@@ -147,15 +147,28 @@ _FLOWS = [
 ]
 
 
-@pytest.mark.parametrize("src", _FLOWS)
-def test_prescan_sees_every_flow(src: str, monkeypatch: pytest.MonkeyPatch) -> None:
+# ... and a file in another encoding (the prescan reads the arguments' source text)
+_ENCODED = [
+    (
+        "# -*- coding: koi8-r -*-\nimport subprocess\n"
+        "x = 'Привет'; subprocess.run(['docker', 'rm', '-f', 'Ж'])\n"
+    ).encode("koi8-r"),
+    "#coding:latin1\r\nimport subprocess\r\nsubprocess.run(['docker', 'kill', 'é'])\r\n".encode(
+        "latin-1"
+    ),
+    "\ufeffimport subprocess; subprocess.run(['docker', 'rm', '-f', 'c'])\n".encode("utf-8"),
+]
+
+
+@pytest.mark.parametrize("src", [s.encode() for s in _FLOWS] + _ENCODED)
+def test_prescan_sees_every_flow(src: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     from dockfix.engine import _analyze, report_only
 
-    assert _analyze._candidates(src.encode(), ALL_RULES, Settings())
+    assert _analyze._candidates(src, ALL_RULES, Settings())
     for accept in (_none, report_only, None):
-        found = analyze(src.encode(), Settings(), accept=accept)
+        found = analyze(src, Settings(), accept=accept)
         monkeypatch.setattr(_analyze, "_candidates", lambda *args: True)
         monkeypatch.setenv("DOCKFIX_NO_REDUCE", "1")
-        assert found == analyze(src.encode(), Settings(), accept=accept)
+        assert found == analyze(src, Settings(), accept=accept)
         assert found.findings
         monkeypatch.undo()

@@ -42,7 +42,7 @@ from typing import Optional, Union
 from dockfix.engine._apis import ALL_APIS, API_NAMES, ARGV_APIS
 from dockfix.engine._argv import Token, read_command
 from dockfix.engine._prescan import Mentions
-from dockfix.engine._reduce import _imports_sdk, _plain
+from dockfix.engine._reduce import _imports_sdk, _plain, utf8_twin
 from dockfix.engine._suppress import Suppressions
 from dockfix.engine._types import Finding, Settings
 from dockfix.rules import ALL_RULES
@@ -108,8 +108,14 @@ def fast_findings(
     """The findings of check mode (no fix applied) for ``source``, or None when this module
     cannot be sure of them (the libcst pass must then run). ``tree`` is ``ast.parse(source)``.
     """
-    if source.startswith(_BOM) or not _plain(source):
+    if source.startswith(_BOM):
         return None
+    if not _plain(source):
+        twin = utf8_twin(source)
+        twin_tree = _parse(twin) if twin is not None else None
+        if twin is None or twin_tree is None:
+            return None
+        source, tree = twin, twin_tree
     if b"dockfix" in source and Suppressions(source.decode("utf-8")):
         return None
     if _imports_sdk(source, tree):
@@ -436,6 +442,12 @@ def _fixability(
         raise _Decline
     target = parse_target(settings.runner or settings.executor)
     return fixability(node, verdict, used, target, text)
+
+
+def _parse(source: bytes) -> Optional[ast.Module]:
+    from dockfix.engine._prescan import parse
+
+    return parse(source)
 
 
 def _is_docker_path(value: str) -> bool:

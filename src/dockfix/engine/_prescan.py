@@ -19,6 +19,8 @@ import warnings
 from collections.abc import Collection, Iterator
 from typing import Optional
 
+from dockfix.engine._reduce import _BOM, _plain, utf8_twin
+
 _ALIASED_MODULES = frozenset({"subprocess", "os", "asyncio"})
 
 
@@ -88,6 +90,15 @@ def _imports(tree: ast.Module, apis: Collection[str]) -> tuple[set[str], set[str
     return modules, imported
 
 
+def _utf8(source: bytes) -> bool:
+    """Whether ``source`` is UTF-8 text that declares no other encoding."""
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return _plain(source.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))  # the cookie
+
+
 class Mentions:
     """Which expressions could bring a trigger into a call, as the engine would see it.
 
@@ -100,6 +111,13 @@ class Mentions:
     """
 
     def __init__(self, source: bytes, tree: ast.Module, triggers: Collection[str]) -> None:
+        self._everything = False
+        if source.startswith(_BOM):
+            source = source[len(_BOM) :]  # ast's columns on line 1 do not count it
+        if not _utf8(source):  # ast's columns are offsets into the UTF-8 form of the text
+            twin = utf8_twin(source)
+            self._everything = twin is None
+            source = twin or source
         self._lines = source.splitlines(keepends=True)
         self._triggers = tuple(t.encode("utf-8") for t in triggers)
         self.marked: set[str] = set()
@@ -118,6 +136,8 @@ class Mentions:
         return any(isinstance(sub, ast.Name) and sub.id in self.marked for sub in ast.walk(node))
 
     def _text_mentions(self, node: ast.AST) -> bool:
+        if self._everything:
+            return True
         first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
         if first is None or last is None:
             return True  # no position (never for expressions): assume it does

@@ -489,6 +489,30 @@ def _plain(source: bytes) -> bool:
     return True
 
 
+def utf8_twin(source: bytes) -> Optional[bytes]:
+    """``source``, declared in another encoding (``# -*- coding: latin-1 -*-``), as UTF-8
+    with that cookie saying so: the same text, lines and characters, so the same findings
+    at the same lines and columns (libcst counts characters). None when it cannot be."""
+    if source.startswith(_BOM):
+        return None
+    lines = source.splitlines(keepends=True)
+    for number, line in enumerate(lines[:2]):
+        match = _COOKIE.match(line)
+        if match is None:
+            continue
+        try:
+            text = source.decode(match.group(1).decode("ascii"))
+        except (LookupError, UnicodeError, ValueError):
+            return None
+        utf8 = text.encode("utf-8").splitlines(keepends=True)
+        start, end = match.span(1)
+        if len(utf8) != len(lines) or utf8[number][start:end] != match.group(1):
+            return None
+        utf8[number] = utf8[number][:start] + b"utf-8" + utf8[number][end:]
+        return b"".join(utf8)
+    return None
+
+
 def first_indent(source: bytes, tree: ast.Module) -> Optional[str]:
     """The indentation of the first indented block (what libcst takes as the module's
     default indent), from the first statement that starts its own line at a column above 0;
