@@ -46,7 +46,15 @@ from dockfix.engine._reduce import _imports_sdk, _plain, utf8_twin
 from dockfix.engine._suppress import Suppressions
 from dockfix.engine._types import Finding, Settings
 from dockfix.rules import ALL_RULES
-from dockfix.rules._base import DOCKER_TRIGGERS, CallRule, DockerCall, Keyword, Rule, Verdict
+from dockfix.rules._base import (
+    DOCKER_TRIGGERS,
+    CallRule,
+    DockerCall,
+    Keyword,
+    Rule,
+    Verdict,
+    first_verdict,
+)
 from dockfix.rules._sdk import SdkRule
 
 _BOM = b"\xef\xbb\xbf"
@@ -188,7 +196,7 @@ class _Analysis:
         docker = self._docker_call(call, api, path, used)
         if docker is None:
             return None
-        verdict = self._verdict(docker)
+        verdict = first_verdict(self.rules, docker, self.settings)
         if verdict is None:
             return None
         rule, answer = verdict
@@ -369,14 +377,7 @@ class _Analysis:
                 return Keyword(kw.arg, text, value.value, True)
         return Keyword(kw.arg, text)
 
-    # -- the verdict and the finding ---------------------------------------------------
-    def _verdict(self, docker: DockerCall) -> Optional[tuple[Rule, Verdict]]:
-        for rule in self.rules:
-            verdict = rule.check(docker, self.settings)
-            if verdict is not None:
-                return rule, verdict
-        return None
-
+    # -- the finding -------------------------------------------------------------------
     def _report(self, call: ast.Call, rule: Rule, verdict: Verdict, used: bool) -> Finding:
         fixable: bool = False
         reason: Optional[str] = verdict.reason or "no safe fix"

@@ -39,6 +39,7 @@ from dockfix.rules._base import (
     Rule,
     RunnerCalls,
     Verdict,
+    first_verdict,
 )
 
 Accept = Callable[[Finding], bool]
@@ -189,7 +190,7 @@ class Transformer(cst.CSTTransformer):
         if apis:
             call = extract(original_node, min(apis), self._resolver, result_used=used)
             if call is not None:
-                found = self._verdict(call)
+                found = first_verdict(self.command_rules, call, self.settings)
         elif name in self._call_rules:
             found = self._call_verdict(original_node, name, used)
         if found is None:
@@ -207,13 +208,6 @@ class Transformer(cst.CSTTransformer):
         return self._apply(original_node, updated_node, call, verdict)
 
     # -- rules, findings, fixes ------------------------------------------------------
-    def _verdict(self, call: DockerCall) -> Optional[tuple[Rule, Verdict]]:
-        for rule in self.command_rules:
-            verdict = rule.check(call, self.settings)
-            if verdict is not None:
-                return rule, verdict
-        return None
-
     def _call_verdict(
         self, node: cst.Call, name: str, used: bool
     ) -> Optional[tuple[Rule, Verdict]]:

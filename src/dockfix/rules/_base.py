@@ -6,7 +6,7 @@ Nothing here imports libcst: the registry and the byte prefilter stay cheap to i
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional, Union
 
@@ -236,6 +236,18 @@ class Rule:
     def check(self, call: DockerCall, settings: Settings) -> Optional[Verdict]:
         """The verdict for one docker call, or None when this rule does not apply."""
         raise NotImplementedError
+
+
+def first_verdict(
+    rules: Sequence[Rule], call: DockerCall, settings: Settings
+) -> Optional[tuple[Rule, Verdict]]:
+    """The first rule (in dispatch order) with a verdict for ``call``, and that verdict:
+    one call gets at most one finding."""
+    for rule in rules:
+        verdict = rule.check(call, settings)
+        if verdict is not None:
+            return rule, verdict
+    return None
 
 
 class CallRule(Rule):
