@@ -9,19 +9,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Optional
+from typing import Optional
 
 from dockfix.engine._apis import API_NAMES
 from dockfix.engine._fast import fast_findings
 from dockfix.engine._prefilter import prefilter
 from dockfix.engine._prescan import has_candidate_call, parse
 from dockfix.engine._reduce import Reduction, reduce
-from dockfix.engine._types import FileResult, Finding, Settings, report_only
+from dockfix.engine._types import Accept, FileResult, Finding, Settings, report_only
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import CallRule, Rule
 
 RECURSION_LIMIT = 20000
-Accept = Callable[[Finding], bool]
 
 
 def analyze(
@@ -59,19 +58,19 @@ def analyze(
             )
             if reduction is not None:
                 reduced_tree = parse(reduction.source)
+                if fast and reduced_tree is not None:  # it answers for files without candidates
+                    found = fast_findings(reduction.source, reduced_tree, settings, screened=True)
+                    if _final(found, accept):
+                        return FileResult(source, source, found or ())
                 if not _candidates(reduction.source, chosen, settings, reduced_tree):
                     return unchanged
-                if fast and reduced_tree is not None:
-                    findings = fast_findings(reduction.source, reduced_tree, settings)
-                    if _final(findings, accept):
-                        return FileResult(source, source, findings or ())
                 result = _analyze_reduced(source, tree, reduction, settings, path, accept, rules)
                 if result is not None:
                     return result
             elif fast:
-                findings = fast_findings(source, tree, settings)
-                if _final(findings, accept):
-                    return FileResult(source, source, findings or ())
+                found = fast_findings(source, tree, settings)
+                if _final(found, accept):
+                    return FileResult(source, source, found or ())
         if not _candidates(source, chosen, settings, tree):
             return unchanged
         return _analyze_full(source, settings, path, accept, rules)

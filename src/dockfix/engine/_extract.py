@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 from dataclasses import dataclass
@@ -10,7 +9,7 @@ from typing import Callable, Optional
 
 import libcst as cst
 
-from dockfix.engine._apis import ARGV_APIS, EXEC_APIS
+from dockfix.engine._apis import ARGV_APIS, EXEC_APIS, is_docker_path
 from dockfix.engine._argv import Token, read_command
 from dockfix.engine._dataflow import Flow, FlowContext, follow
 from dockfix.engine._shell import command_words
@@ -22,10 +21,9 @@ from dockfix.engine._strparts import (
     string_of,
     tokens_text,
 )
-from dockfix.rules._base import DOCKER_TRIGGERS, Argument, CallSite, DockerCall, Keyword
+from dockfix.rules._base import DOCKER_TRIGGER_TEXTS, Argument, CallSite, DockerCall, Keyword
 from dockfix.rules._common import dangerous_code
 
-_TRIGGER_TEXTS = tuple(t.decode() for t in DOCKER_TRIGGERS)
 _PLACEHOLDER = "\x00"
 
 # tokens, shape, the shell text, the node naming the program
@@ -288,7 +286,7 @@ def _program_kind(
     """How dockfix knows the program is docker, or None when it is not (or cannot be)."""
     if token.literal:
         assert token.value is not None
-        return "literal" if _is_docker_path(token.value) else None
+        return "literal" if is_docker_path(token.value) else None
     if isinstance(node, cst.Call) and _which_call(node, resolver):
         return "which"
     if isinstance(node, cst.Name):
@@ -296,10 +294,10 @@ def _program_kind(
         if bound is not None:
             text = _string_text(bound, allow_f=False)
             if text is not None:
-                return "constant" if _is_docker_path(text) else None
+                return "constant" if is_docker_path(text) else None
             if isinstance(bound, cst.Call) and _which_call(bound, resolver):
                 return "constant"
-    if any(t in token.text for t in _TRIGGER_TEXTS):
+    if any(t in token.text for t in DOCKER_TRIGGER_TEXTS):
         return "dynamic"
     return None
 
@@ -308,11 +306,7 @@ def _which_call(node: cst.Call, resolver: Resolver) -> bool:
     if len(node.args) != 1 or "shutil.which" not in resolver.qualified(node.func):
         return False
     text = _string_text(node.args[0].value, allow_f=False)
-    return text is not None and _is_docker_path(text)
-
-
-def _is_docker_path(value: str) -> bool:
-    return os.path.basename(value) in ("docker", "docker.exe")
+    return text is not None and is_docker_path(text)
 
 
 def call_site(
@@ -385,7 +379,7 @@ def _riskiest(text: str) -> Optional[tuple[Token, ...]]:
     removal or kill), else its first docker command; None when it runs no docker."""
     first: Optional[tuple[Token, ...]] = None
     for words in command_words(text):
-        if not _is_docker_path(words[0]):
+        if not is_docker_path(words[0]):
             continue
         tokens = tuple(
             Token(None, w.replace(_PLACEHOLDER, "{...}"))

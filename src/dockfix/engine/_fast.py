@@ -34,20 +34,20 @@ What the libcst pass does, and how it is mirrored here:
 from __future__ import annotations
 
 import ast
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Optional, Union
 
-from dockfix.engine._apis import ALL_APIS, API_NAMES, ARGV_APIS
+from dockfix.engine._apis import ALL_APIS, API_NAMES, ARGV_APIS, is_docker_path
 from dockfix.engine._argv import Token, read_command
-from dockfix.engine._prescan import Mentions
+from dockfix.engine._prescan import Mentions, parse
 from dockfix.engine._reduce import _imports_sdk, _plain, utf8_twin
 from dockfix.engine._suppress import Suppressions
 from dockfix.engine._types import Finding, Settings
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import (
-    DOCKER_TRIGGERS,
+    DOCKER_TRIGGER_TEXTS,
     CallRule,
     DockerCall,
     Keyword,
@@ -58,7 +58,6 @@ from dockfix.rules._base import (
 from dockfix.rules._sdk import SdkRule
 
 _BOM = b"\xef\xbb\xbf"
-_TRIGGER_TEXTS = tuple(t.decode() for t in DOCKER_TRIGGERS)
 _SCOPES = (
     ast.FunctionDef,
     ast.AsyncFunctionDef,
@@ -101,7 +100,6 @@ class _Scan:
     names: dict[str, _Names] = field(default_factory=dict)
     aliases: dict[str, tuple[int, int]] = field(default_factory=dict)  # first position
     calls: list[ast.Call] = field(default_factory=list)
-    owners: dict[int, ast.AST] = field(default_factory=dict)  # id(import) -> scope node
 
     def name(self, key: str) -> _Names:
         found = self.names.get(key)
@@ -111,31 +109,41 @@ class _Scan:
 
 
 def fast_findings(
-    source: bytes, tree: ast.Module, settings: Settings
+    source: bytes, tree: ast.Module, settings: Settings, *, screened: bool = False
 ) -> Optional[tuple[Finding, ...]]:
     """The findings of check mode (no fix applied) for ``source``, or None when this module
     cannot be sure of them (the libcst pass must then run). ``tree`` is ``ast.parse(source)``.
+
+    ``screened``: ``source`` is a reduction (``_reduce``), so it is already known to be
+    UTF-8 without a lone ``\\r`` and to import no Docker SDK.
     """
-    if source.startswith(_BOM):
+    command_rules = _command_rules(settings)
+    if command_rules is None or source.startswith(_BOM):
         return None
-    if not _plain(source):
+    if not screened and not _plain(source):
         twin = utf8_twin(source)
-        twin_tree = _parse(twin) if twin is not None else None
+        twin_tree = parse(twin) if twin is not None else None
         if twin is None or twin_tree is None:
             return None
         source, tree = twin, twin_tree
     if b"dockfix" in source and Suppressions(source.decode("utf-8")):
         return None
-    if _imports_sdk(source, tree):
+    if not screened and _imports_sdk(source, tree):
         return None
-    rules = [r for r in ALL_RULES if settings.enabled(r.CODE)]
-    if any(issubclass(r, CallRule) and not issubclass(r, SdkRule) for r in rules):
-        return None  # a call rule that reads any call: only the libcst pass feeds it
-    command_rules = [r() for r in rules if not issubclass(r, CallRule)]
     try:
-        return _Analysis(source, tree, settings, command_rules).findings()
+        return _Analysis(source, tree, settings, [r() for r in command_rules]).findings()
     except (_Decline, RecursionError):
         return None
+
+
+@lru_cache(maxsize=32)
+def _command_rules(settings: Settings) -> Optional[tuple[type[Rule], ...]]:
+    """The enabled command rules, in dispatch order; None when a call rule other than the
+    SDK rules is enabled (it reads any call: only the libcst pass feeds it)."""
+    rules = [r for r in ALL_RULES if settings.enabled(r.CODE)]
+    if any(issubclass(r, CallRule) and not issubclass(r, SdkRule) for r in rules):
+        return None
+    return tuple(r for r in rules if not issubclass(r, CallRule))
 
 
 class _Analysis:
@@ -321,7 +329,7 @@ class _Analysis:
         """``_extract._program_kind`` (and ``sh -c``, which declines)."""
         program = tokens[0]
         if program.literal and program.value is not None:
-            if _is_docker_path(program.value):
+            if is_docker_path(program.value):
                 return "literal"
             flag = tokens[1] if len(tokens) > 1 else None
             if len(tokens) == 3 and flag is not None and flag.literal and flag.value == "-c":
@@ -331,7 +339,7 @@ class _Analysis:
             raise _Decline  # ``shutil.which("docker")``
         if isinstance(node, ast.Name) and not self._never_a_string(node.id, path):
             raise _Decline
-        return "dynamic" if any(t in program.text for t in _TRIGGER_TEXTS) else None
+        return "dynamic" if any(t in program.text for t in DOCKER_TRIGGER_TEXTS) else None
 
     def _tokens(self, argv: Union[ast.List, ast.Tuple], path: Sequence[ast.AST]) -> Iterator[Token]:
         elements = argv.elts
@@ -443,16 +451,6 @@ def _fixability(
         raise _Decline
     target = parse_target(settings.runner or settings.executor)
     return fixability(node, verdict, used, target, text)
-
-
-def _parse(source: bytes) -> Optional[ast.Module]:
-    from dockfix.engine._prescan import parse
-
-    return parse(source)
-
-
-def _is_docker_path(value: str) -> bool:
-    return os.path.basename(value) in ("docker", "docker.exe")
 
 
 def _first(items: Sequence[ast.AST]) -> Optional[ast.AST]:

@@ -20,8 +20,8 @@ from libcst.metadata import MetadataWrapper
 from dockfix.engine._cstfast import install as _install_reflection_cache
 from dockfix.engine._imports import finish_imports
 from dockfix.engine._reduce import Reduction, first_indent
-from dockfix.engine._transformer import Accept, Transformer
-from dockfix.engine._types import FileResult, Settings
+from dockfix.engine._transformer import Transformer
+from dockfix.engine._types import Accept, FileResult, Settings
 from dockfix.rules._base import Rule
 
 _install_reflection_cache()

@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Collection, Iterator
 from typing import Optional
 
-from dockfix.engine._reduce import _BOM, _plain, utf8_twin
+from dockfix.engine._reduce import _BOM, utf8_text, utf8_twin
 
 _ALIASED_MODULES = frozenset({"subprocess", "os", "asyncio"})
 
@@ -90,15 +90,6 @@ def _imports(tree: ast.Module, apis: Collection[str]) -> tuple[set[str], set[str
     return modules, imported
 
 
-def _utf8(source: bytes) -> bool:
-    """Whether ``source`` is UTF-8 text that declares no other encoding."""
-    try:
-        source.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return _plain(source.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))  # the cookie
-
-
 class Mentions:
     """Which expressions could bring a trigger into a call, as the engine would see it.
 
@@ -114,7 +105,7 @@ class Mentions:
         self._everything = False
         if source.startswith(_BOM):
             source = source[len(_BOM) :]  # ast's columns on line 1 do not count it
-        if not _utf8(source):  # ast's columns are offsets into the UTF-8 form of the text
+        if not utf8_text(source):  # ast's columns are offsets into the UTF-8 form of the text
             twin = utf8_twin(source)
             self._everything = twin is None
             source = twin or source

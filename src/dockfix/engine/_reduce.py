@@ -476,8 +476,11 @@ def _imports_sdk(source: bytes, tree: ast.Module) -> bool:
 
 def _plain(source: bytes) -> bool:
     """UTF-8 (BOM allowed), no lone ``\\r``, no cookie naming another encoding."""
-    if _LONE_CR.search(source):
-        return False
+    return _LONE_CR.search(source) is None and utf8_text(source)
+
+
+def utf8_text(source: bytes) -> bool:
+    """Whether ``source`` is UTF-8 (BOM allowed) and declares no other encoding."""
     try:
         source.decode("utf-8")
     except UnicodeDecodeError:

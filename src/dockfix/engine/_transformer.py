@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Callable, Optional, Union
+from typing import Optional, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -28,7 +28,7 @@ from dockfix.engine._rewrite import (
 )
 from dockfix.engine._sdk_fix import SdkMatcher  # Docker SDK rules (DF1xx)
 from dockfix.engine._suppress import Suppressions
-from dockfix.engine._types import Finding, Settings
+from dockfix.engine._types import Accept, Finding, Settings
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import (
     CallExecutor,
@@ -41,8 +41,6 @@ from dockfix.rules._base import (
     Verdict,
     first_verdict,
 )
-
-Accept = Callable[[Finding], bool]
 
 
 class Transformer(cst.CSTTransformer):

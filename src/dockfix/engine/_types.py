@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, Optional
 
 DEFAULT_EXECUTOR = "dockfix.runtime:docker_executor"
 
@@ -69,6 +69,10 @@ class FileResult:
     @property
     def changed(self) -> bool:
         return self.fixed != self.source
+
+
+# What decides, finding by finding, whether a fix is applied (None: every fixable one).
+Accept = Callable[[Finding], bool]
 
 
 def report_only(finding: Finding) -> bool:

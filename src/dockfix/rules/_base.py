@@ -15,6 +15,7 @@ from dockfix.engine._types import Settings
 
 # The byte strings without which no docker call can be recognised (see DockerCall.program).
 DOCKER_TRIGGERS: tuple[bytes, ...] = (b"docker", b"Docker", b"DOCKER")
+DOCKER_TRIGGER_TEXTS = tuple(t.decode() for t in DOCKER_TRIGGERS)
 
 # Keywords whose effect is kept as is when a call moves to a safe executor method.
 PASS_THROUGH = frozenset(
