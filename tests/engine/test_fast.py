@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from dockfix.engine import FileResult, Settings, _analyze, analyze, report_only
 from dockfix.rules import ALL_RULES
+from tests.dense import DENSE, NOT_BUILT, dense_sample
 
 REPO = Path(__file__).resolve().parents[2]
-DENSE = REPO / "bench" / "corpus" / "dense"
 
 
 def _run(
@@ -512,18 +512,10 @@ def test_generated(indices: list[int], monkeypatch: Any) -> None:
     _assert_same(source, monkeypatch)
 
 
-def _dense(count: int) -> list[Path]:
-    if not DENSE.is_dir():
-        return []
-    files = sorted(DENSE.rglob("*.py"))
-    step = max(1, len(files) // count)
-    return files[::step][:count]
-
-
-@pytest.mark.skipif(not DENSE.is_dir(), reason="the dense benchmark corpus is not built")
+@pytest.mark.skipif(not DENSE.is_dir(), reason=NOT_BUILT)
 def test_dense_corpus(monkeypatch: Any) -> None:
     """Equal on a quarter of the dense corpus, and ``_fast`` answers for at least 90%."""
-    files = _dense(250)
+    files = dense_sample(250)
     answered = 0
     for path in files:
         source = path.read_bytes()

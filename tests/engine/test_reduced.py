@@ -19,9 +19,9 @@ from dockfix.engine import FileResult, Finding, Settings, analyze, report_only
 from dockfix.engine._analyze import _call_names, _triggers
 from dockfix.engine._reduce import reduce_source
 from dockfix.rules import ALL_RULES
+from tests.dense import DENSE, NOT_BUILT, dense_sample
 
 REPO = Path(__file__).resolve().parents[2]
-DENSE = Path(__file__).resolve().parents[2] / "bench" / "corpus" / "dense"
 DENSE_SAMPLE = 100
 
 # Unrelated definitions around a case: what the reduction stubs. The names they read are
@@ -149,14 +149,10 @@ def test_stdlib_with_docker_call(name: str, monkeypatch: Any) -> None:
 
 
 def _dense_sample() -> list[Path]:
-    if not DENSE.is_dir():
-        return []
-    files = sorted(DENSE.rglob("*.py"))
-    step = max(1, len(files) // DENSE_SAMPLE)
-    return files[::step][:DENSE_SAMPLE]
+    return dense_sample(DENSE_SAMPLE)
 
 
-@pytest.mark.skipif(not DENSE.is_dir(), reason="the dense benchmark corpus is not built")
+@pytest.mark.skipif(not DENSE.is_dir(), reason=NOT_BUILT)
 @pytest.mark.parametrize("path", _dense_sample(), ids=lambda p: str(p.relative_to(DENSE)))
 def test_dense_corpus(path: Path, monkeypatch: Any) -> None:
     source = path.read_bytes()
