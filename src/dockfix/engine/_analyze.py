@@ -15,7 +15,7 @@ from dockfix.engine._apis import API_NAMES
 from dockfix.engine._fast import fast_findings
 from dockfix.engine._prefilter import prefilter
 from dockfix.engine._prescan import has_candidate_call, parse
-from dockfix.engine._reduce import Reduction, reduce
+from dockfix.engine._reduce import Reduction, Unsplit, reduce, reduce_split
 from dockfix.engine._types import Accept, FileResult, Finding, Settings, report_only
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import CallRule, Rule
@@ -45,8 +45,13 @@ def analyze(
     chosen = ALL_RULES if rules is None else rules
     if rules is None and not prefilter(source, settings):
         return unchanged if parses(source) else _parse_error(source, path)
-    tree = parse(source)
     fast = rules is None and not os.environ.get("DOCKFIX_NO_FAST")
+    if fast and not os.environ.get("DOCKFIX_NO_REDUCE") and not os.environ.get("DOCKFIX_NO_SPLIT"):
+        with _deep_recursion():
+            found = _split_findings(source, settings, accept)
+        if found is not None:
+            return FileResult(source, source, found)
+    tree = parse(source)
     with _deep_recursion():
         if tree is not None and not os.environ.get("DOCKFIX_NO_REDUCE"):
             reduction = reduce(
@@ -149,6 +154,27 @@ def _candidates(
 
 
 # -- the libcst pass (``_pass``), imported on first use ----------------------------------
+
+
+def _split_findings(
+    source: bytes, settings: Settings, accept: Optional[Accept]
+) -> Optional[tuple[Finding, ...]]:
+    """The whole result when ``_fast`` answers on the reduction built from ``_split``'s
+    statement groups (no ``ast.parse`` of the whole file); None when it does not."""
+    try:
+        reduction = reduce_split(
+            source,
+            _triggers(ALL_RULES, settings),
+            _call_names(ALL_RULES, settings),
+            fixes=accept is not report_only,
+        )
+    except Unsplit:
+        return None
+    tree = parse(reduction.source) if reduction is not None else None
+    if reduction is None or tree is None:
+        return None
+    found = fast_findings(reduction.source, tree, settings, screened=True)
+    return found if found is not None and _final(found, accept) else None
 
 
 def _final(findings: Optional[tuple[Finding, ...]], accept: Optional[Accept]) -> bool:

@@ -41,10 +41,13 @@ from __future__ import annotations
 import ast
 import re
 import unicodedata
+import warnings
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional, Union
+
+from dockfix.engine._split import groups
 
 _BOM = b"\xef\xbb\xbf"
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -61,6 +64,14 @@ _SDK_IMPORT = re.compile(
 # Where a ``global`` statement can start: a line's first word, or after ``;`` or the ``:``
 # of a one-line compound statement (a superset: also in strings, which only costs a walk).
 _GLOBAL = re.compile(rb"(?:^|[;:])[ \t\f]*global(?![\w])", re.MULTILINE)
+# Where a top-level statement that ``_known`` does not know can start (a superset): the
+# first word of a line not indented (a BOM, or blanks up to a form feed, may precede it),
+# or after ``;``. ``try`` stands for ``try``/``except*``.
+_OTHER_KIND = re.compile(
+    rb"(?:^(?:\xef\xbb\xbf|[ \t\f]*\f)?|;(?:[ \t\f]|\\\r?\n)*)"
+    rb"(?:import|from|global|nonlocal|return|match|type|try)(?![\w])",
+    re.MULTILINE,
+)
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 _COMPOUND = (ast.Delete, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
@@ -79,15 +90,37 @@ class Reduction:
 
 @dataclass
 class _Unit:
-    """Top-level statements sharing lines: kept or stubbed together."""
+    """Top-level statements sharing lines: kept or stubbed together. ``parsed`` is None for
+    a group from ``_split`` until something needs its statements (``nodes``)."""
 
     first: int
     last: int
-    nodes: list[ast.stmt]
+    parsed: Optional[list[ast.stmt]]
     text: bytes = b""
     kept: bool = False  # verbatim
     named: bool = False  # a definition stubbed as ``def NAME(): ...``: binds its name only
     triggered: bool = False  # holds a trigger, or mentions a name a triggered unit binds
+
+    @property
+    def nodes(self) -> list[ast.stmt]:
+        if self.parsed is None:
+            self.parsed = _parse_group(self.first, self.text)
+        return self.parsed
+
+
+class Unsplit(Exception):
+    """A group of ``_split`` that ``ast`` does not take on its own after all."""
+
+
+def _parse_group(first: int, text: bytes) -> list[ast.stmt]:
+    """The statements of a group, at their lines in the file (its columns are the file's:
+    a group is whole lines)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(b"\n" * (first - 1) + text).body
+    except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError) as exc:
+        raise Unsplit(str(exc)) from None
 
 
 def reduce_source(
@@ -119,6 +152,42 @@ def reduce(
     units = _units(tree.body, lines)
     if units is None:
         return None
+    return _reduce(lines, units, triggers, calls, fixes)
+
+
+def reduce_split(
+    source: bytes,
+    triggers: Collection[bytes],
+    calls: Collection[str],
+    *,
+    fixes: bool = True,
+) -> Optional[Reduction]:
+    """``reduce`` without ``ast.parse`` of the whole file: from the top-level statement
+    groups of ``_split`` (each accepted alone by the compiler's front end, so the file
+    parses). A group is parsed only when its statements decide something (it may be kept,
+    or it binds a name kept code looks up); the rest are stubbed unread. Each group is a
+    unit, with the blank and comment lines after its statements (a stub covers them).
+
+    None when ``reduce`` would give none, and also when the text looks like it imports a
+    Docker SDK or ``_split`` cannot split the file: the caller then parses it whole.
+    Raises ``Unsplit`` when a group does not parse alone after all."""
+    if not _plain(source) or _SDK_IMPORT.search(source) is not None:
+        return None
+    found = groups(source)
+    lines = source.splitlines(keepends=True)
+    if not found or found[-1].last != len(lines):
+        return None
+    units = [_Unit(group.first, group.last, None) for group in found]
+    return _reduce(lines, units, triggers, calls, fixes)
+
+
+def _reduce(
+    lines: list[bytes],
+    units: list[_Unit],
+    triggers: Collection[bytes],
+    calls: Collection[str],
+    fixes: bool,
+) -> Optional[Reduction]:
     future = False
     for unit in units:
         unit.text = text = b"".join(lines[unit.first - 1 : unit.last])
@@ -183,7 +252,10 @@ def _units(body: list[ast.stmt], lines: list[bytes]) -> Optional[list[_Unit]]:
 
 def _known(unit: _Unit) -> bool:
     """Whether every statement of ``unit`` is of a kind whose module bindings ``_bound``
-    finds (the others are kept)."""
+    finds (the others are kept). A group not yet parsed is read first for the words that
+    can start another kind of statement at the top level."""
+    if unit.parsed is None and _OTHER_KIND.search(unit.text) is None:
+        return True
     return all(
         isinstance(n, (*_DEFINITIONS, *_ASSIGNMENTS, *_COMPOUND, *_PLAIN)) for n in unit.nodes
     )
@@ -338,19 +410,30 @@ def _close(units: list[_Unit], calls: Collection[str]) -> None:
     - a unit binding a name that a kept unit looks up is kept; when it is a definition
       binding no other looked-up name, it is only named (its body looks nothing up).
     """
-    bounds = [_bound(u) for u in units]
+    bounds: list[Optional[tuple[set[str], set[str]]]] = [None] * len(units)
     words: list[Optional[frozenset[str]]] = [None] * len(units)
     looked: set[str] = set()
+    order: list[str] = []  # ``looked`` in the order found
+    probed = [0] * len(units)  # a unit's bindings are read once it mentions a looked name
     used: set[str] = set()
     marked: set[str] = set()
+
+    def bound(i: int) -> tuple[set[str], set[str]]:
+        found = bounds[i]
+        if found is None:
+            found = bounds[i] = _bound(units[i])
+        return found
+
     pending = [i for i, u in enumerate(units) if u.kept]
     while pending:
         for i in pending:
-            looked |= _lookups(units[i])
+            fresh = _lookups(units[i]) - looked
+            looked |= fresh
+            order += fresh
             used |= _arguments(units[i], calls)
-            used |= bounds[i][1]
+            used |= bound(i)[1]
             if units[i].triggered:
-                marked |= bounds[i][0] | _displays(units[i])
+                marked |= bound(i)[0] | _displays(units[i])
         pending = []
         for i, unit in enumerate(units):
             if unit.kept:
@@ -364,7 +447,11 @@ def _close(units: list[_Unit], calls: Collection[str]) -> None:
                     unit.kept = True
                     pending.append(i)
                     continue
-            wanted = bounds[i][0] & looked
+            if bounds[i] is None:  # it binds only names it mentions
+                names, probed[i] = set(order[probed[i] :]), len(order)
+                if not names or not _mentions(unit, names, words, i):
+                    continue
+            wanted = bound(i)[0] & looked
             if not wanted:
                 continue
             node = unit.nodes[0]

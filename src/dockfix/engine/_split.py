@@ -1,0 +1,127 @@
+"""A module's top-level statements, grouped, without parsing the module as one.
+
+``ast.parse`` of a whole file is the largest cost of ``dockfix check`` on a file that
+mentions docker: most of it is building Python objects for statements that are then
+stubbed (``_reduce``). ``groups`` splits the source at the lines where a top-level
+statement can start (column 0, not a comment, not ``else``/``elif``/``except``/
+``finally``, not after a decorator or a line continuation, not inside an open
+triple-quoted string by a count of its quotes) and has CPython's compiler front end
+(``symtable``: the parser and the scope pass, no ``ast`` objects) accept each group on
+its own; a group that ends inside an unclosed bracket or string is joined to the next.
+
+Why each group accepted alone means the split is right: a group is cut at a line start.
+If the cut were inside a bracket, a string or a backslash continuation, the group before
+it would end there and be rejected ("never closed", "unterminated", "unexpected EOF"); if
+the next line continued a compound statement or a decorator, the group after it would
+start with ``else``/``except``/... or the group before would end with a decorator, both
+rejected. So the tokenizer is in its start state at every cut, the file's tokens are the
+groups' tokens end to end, and its top-level statements are the groups' statements, in
+order: the file parses, and each group is a run of whole statements. (The scope pass is
+stricter than the grammar: a group it rejects, like ``nonlocal`` at module level, only
+means no answer here. ``from __future__ import barry_as_FLUFL`` changes how later lines
+parse, so a file naming it is not split.)
+
+``None`` means: not split (no statement, a group rejected, or too many joins); the caller
+then parses the file whole, which also reports a syntax error the way it always has.
+"""
+
+from __future__ import annotations
+
+import re
+import symtable
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Optional, cast
+
+# A line where a top-level statement can start. A superset is harmless: a wrong cut is
+# rejected and joined; a line left out only joins two groups.
+_START = re.compile(
+    rb"^(?=[^ \t\f\r\n#)\]}\\])(?!(?:else|elif|except|finally)(?![\w]))",
+    re.MULTILINE,
+)
+# Rejections that say the group ends inside something the next one may close (3.9 words
+# some of them differently).
+_INCOMPLETE = ("never closed", "unterminated", "unexpected EOF", "EOF while", "EOL while")
+MAX_JOINS = 64  # a file needing more is parsed whole: each join re-reads the joined text
+_accept = cast(Callable[[bytes, str, str], object], symtable.symtable)  # bytes are taken as source
+
+
+@dataclass(frozen=True)
+class Group:
+    """Top-level statements on lines ``first``..``last`` (1-based), at
+    ``source[start:end]`` (whole lines; the blank and comment lines that follow included)."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+def groups(source: bytes) -> Optional[list[Group]]:
+    """The top-level statement groups of ``source`` (UTF-8, ``\\n`` or ``\\r\\n`` line
+    endings), or None. Whatever precedes the first group is blank and comment lines."""
+    if b"barry_as_FLUFL" in source:
+        return None
+    starts = [match.start() for match in _START.finditer(source)]
+    if not starts:
+        return None
+    starts.append(len(source))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning (escapes), possibly set to raise
+        return _groups(source, starts)
+
+
+def _groups(source: bytes, starts: list[int]) -> Optional[list[Group]]:
+    found: list[Group] = []
+    line = source.count(b"\n", 0, starts[0]) + 1
+    end = len(starts) - 1
+    joins = 0
+    i = 0
+    while i < end:
+        j = i + 1
+        quotes = _quotes(source, starts[i], starts[j])
+        while j < end and _open(source, starts[j - 1], starts[j], quotes):
+            more = _quotes(source, starts[j], starts[j + 1])
+            quotes = (quotes[0] + more[0], quotes[1] + more[1])
+            j += 1
+        while True:
+            problem = _rejected(source[starts[i] : starts[j]])
+            if problem is None:
+                break
+            if not problem or j == end or joins == MAX_JOINS:
+                return None
+            joins += 1
+            j += 1
+        newlines = source.count(b"\n", starts[i], starts[j])
+        count = newlines if source.endswith(b"\n", 0, starts[j]) else newlines + 1
+        found.append(Group(line, line + count - 1, starts[i], starts[j]))
+        line += newlines
+        i = j
+    return found
+
+
+def _quotes(source: bytes, start: int, end: int) -> tuple[int, int]:
+    return source.count(b'"""', start, end), source.count(b"'''", start, end)
+
+
+def _open(source: bytes, last: int, cut: int, quotes: tuple[int, int]) -> bool:
+    """Whether the text before ``cut`` surely does not end with a whole statement: its last
+    possible statement start (``last``) is a decorator, its last line ends with a backslash,
+    or a triple quote is left open (``quotes``, the counts of each kind since the group's
+    start, is odd: a heuristic, the compiler decides)."""
+    if source.startswith(b"@", last) or source.endswith((b"\\\n", b"\\\r\n"), last, cut):
+        return True
+    return quotes[0] % 2 == 1 or quotes[1] % 2 == 1
+
+
+def _rejected(text: bytes) -> Optional[bool]:
+    """None when the compiler front end accepts ``text`` as a module; else whether the
+    rejection says the text ends inside something unclosed."""
+    try:
+        _accept(text, "<group>", "exec")
+    except SyntaxError as exc:
+        return any(marker in str(exc.msg) for marker in _INCOMPLETE)
+    except (ValueError, UnicodeError, RecursionError, MemoryError):
+        return False
+    return None
