@@ -33,7 +33,7 @@ def _run(
     cfg: Optional[Settings] = None,
     accept: Any = report_only,
 ) -> FileResult:
-    for name in ("DOCKFIX_NO_FAST", "DOCKFIX_NO_REDUCE"):
+    for name in ("DOCKFIX_NO_FAST", "DOCKFIX_NO_REDUCE", "DOCKFIX_NO_SPLIT"):
         mp.delenv(name, raising=False)
     if env is not None:
         mp.setenv(env, "1")
@@ -48,6 +48,7 @@ def _assert_same(source: bytes, mp: Any, cfg: Optional[Settings] = None) -> File
     fast = _run(source, None, mp, cfg)
     assert fast == _run(source, "DOCKFIX_NO_FAST", mp, cfg), "fast != libcst on the reduction"
     assert fast == _run(source, "DOCKFIX_NO_REDUCE", mp, cfg), "fast != libcst on the module"
+    assert fast == _run(source, "DOCKFIX_NO_SPLIT", mp, cfg), "the split reduction differs"
     # fix mode: _fast answers when nothing can be fixed
     fixed = _run(source, None, mp, cfg, None)
     assert fixed == _run(source, "DOCKFIX_NO_FAST", mp, cfg, None), "fix mode differs"
@@ -500,6 +501,15 @@ STATEMENTS = [
     "for c in ('a', 'b'):\n    subprocess.run(['docker', 'rm', '-f', c])",
     "del c",
     "def gl():\n    global F\n    F = '--force'",
+    # what the statement groups of ``_split`` must not be fooled by (lines at column 0
+    # inside strings and brackets, continuations, decorators, clauses)
+    "X = \"\"\"\nsubprocess.run(['docker', 'rm', '-f', c])\n\"\"\"",
+    "Y = \'\'\'\"\"\"\'\'\'\"\"\"\nsubprocess.run(['docker', 'kill', c])\n\"\"\"",
+    "L = [\n'docker',\n]",
+    "Z = 1 + \\\nlen(F)",
+    "@staticmethod\n# a comment\ndef deco(c):\n    subprocess.run(['docker', 'kill', c])",
+    "if c:\n    pass\nelse:\n    subprocess.run(['docker', 'kill', c])",
+    "try:\n    pass\nexcept Exception:\n    go(['docker', 'ps'])\nfinally:\n    pass",
 ]
 
 

@@ -72,6 +72,8 @@ _OTHER_KIND = re.compile(
     rb"(?:import|from|global|nonlocal|return|match|type|try)(?![\w])",
     re.MULTILINE,
 )
+_OTHER_WORDS = (b"import", b"from", b"global", b"nonlocal", b"return", b"match", b"type", b"try")
+_OTHER_LINE = re.compile(rb"\n(?:import|from|global|nonlocal|return|match|type|try)(?![\w])")
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 _COMPOUND = (ast.Delete, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
@@ -143,8 +145,7 @@ def reduce(
 
     ``tree`` is ``ast.parse(source)``; ``triggers`` are the enabled rules' triggers;
     ``calls`` the names of the calls the pass inspects. Without ``fixes`` (no fix will be
-    applied) the import block does not matter: an import is kept only when kept code
-    looks up a name it binds, like any other statement.
+    applied) a first statement that moves the import block is not kept for that reason.
     """
     if not tree.body or not _plain(source) or _imports_sdk(source, tree):
         return None
@@ -188,20 +189,13 @@ def _reduce(
     calls: Collection[str],
     fixes: bool,
 ) -> Optional[Reduction]:
-    future = False
     for unit in units:
         unit.text = text = b"".join(lines[unit.first - 1 : unit.last])
         if any(trigger in text for trigger in triggers):
             unit.kept = unit.triggered = True
         elif any(marker in text for marker in _MARKERS) or not _known(unit):
-            unit.kept = True
-        elif any(isinstance(n, ast.ImportFrom) and n.names[0].name == "*" for n in unit.nodes):
-            unit.kept = True  # binds names that cannot be listed
-        elif fixes and any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in unit.nodes):
-            unit.kept = True  # the module's imports: where the fixes' imports go
-        elif any(isinstance(n, ast.ImportFrom) and n.module == "__future__" for n in unit.nodes):
-            unit.kept = future = True  # must stay first: before it only a docstring
-    if (fixes or future) and _moves_imports(units[0]):
+            unit.kept = True  # imports among them: ``_known`` does not take them
+    if fixes and _moves_imports(units[0]):
         units[0].kept = True
     _close(units, calls)
     stubs: list[tuple[int, int, bytes]] = []
@@ -254,11 +248,22 @@ def _known(unit: _Unit) -> bool:
     """Whether every statement of ``unit`` is of a kind whose module bindings ``_bound``
     finds (the others are kept). A group not yet parsed is read first for the words that
     can start another kind of statement at the top level."""
-    if unit.parsed is None and _OTHER_KIND.search(unit.text) is None:
+    if unit.parsed is None and not _other_kind(unit.text):
         return True
     return all(
         isinstance(n, (*_DEFINITIONS, *_ASSIGNMENTS, *_COMPOUND, *_PLAIN)) for n in unit.nodes
     )
+
+
+def _other_kind(text: bytes) -> bool:
+    """Whether ``_OTHER_KIND`` finds a word in ``text`` (a superset, much faster: a line
+    starting with one of the words is searched for alone; the rest is needed only when
+    ``;``, a form feed or a BOM is in the text)."""
+    if text.startswith(_OTHER_WORDS) or _OTHER_LINE.search(text) is not None:
+        return True
+    if b";" in text or b"\f" in text or text.startswith(_BOM):
+        return _OTHER_KIND.search(text) is not None
+    return False
 
 
 def _words(text: bytes) -> frozenset[str]:

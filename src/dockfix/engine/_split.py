@@ -81,17 +81,19 @@ def _groups(source: bytes, starts: list[int]) -> Optional[list[Group]]:
     while i < end:
         j = i + 1
         quotes = _quotes(source, starts[i], starts[j])
-        while j < end and _open(source, starts[j - 1], starts[j], quotes):
-            more = _quotes(source, starts[j], starts[j + 1])
-            quotes = (quotes[0] + more[0], quotes[1] + more[1])
-            j += 1
         while True:
+            while j < end and _open(source, starts[j - 1], starts[j], quotes):
+                quotes = _add(quotes, _quotes(source, starts[j], starts[j + 1]))
+                j += 1
             problem = _rejected(source[starts[i] : starts[j]])
             if problem is None:
                 break
-            if not problem or j == end or joins == MAX_JOINS:
+            # a decorator whose arguments run over a line at column 0 waits for its def
+            joinable = problem or source.startswith(b"@", starts[i])
+            if not joinable or j == end or joins == MAX_JOINS:
                 return None
             joins += 1
+            quotes = _add(quotes, _quotes(source, starts[j], starts[j + 1]))
             j += 1
         newlines = source.count(b"\n", starts[i], starts[j])
         count = newlines if source.endswith(b"\n", 0, starts[j]) else newlines + 1
@@ -103,6 +105,10 @@ def _groups(source: bytes, starts: list[int]) -> Optional[list[Group]]:
 
 def _quotes(source: bytes, start: int, end: int) -> tuple[int, int]:
     return source.count(b'"""', start, end), source.count(b"'''", start, end)
+
+
+def _add(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    return a[0] + b[0], a[1] + b[1]
 
 
 def _open(source: bytes, last: int, cut: int, quotes: tuple[int, int]) -> bool:
