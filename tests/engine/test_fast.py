@@ -504,7 +504,7 @@ STATEMENTS = [
     # what the statement groups of ``_split`` must not be fooled by (lines at column 0
     # inside strings and brackets, continuations, decorators, clauses)
     "X = \"\"\"\nsubprocess.run(['docker', 'rm', '-f', c])\n\"\"\"",
-    "Y = \'\'\'\"\"\"\'\'\'\"\"\"\nsubprocess.run(['docker', 'kill', c])\n\"\"\"",
+    "Y = '''\"\"\"'''\"\"\"\nsubprocess.run(['docker', 'kill', c])\n\"\"\"",
     "L = [\n'docker',\n]",
     "Z = 1 + \\\nlen(F)",
     "@staticmethod\n# a comment\ndef deco(c):\n    subprocess.run(['docker', 'kill', c])",

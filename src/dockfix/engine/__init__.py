@@ -11,7 +11,10 @@ How ``analyze(source, settings, *, path, accept)`` works:
    lines, same columns), so libcst sees a much smaller module; its findings are the file's,
    and its fixes are carried back to the original lines when that is sure to be exact (else
    the full module is analysed; ``DOCKFIX_NO_REDUCE=1`` always does). With
-   ``accept=report_only`` (check mode) the imports nothing looks up are stubbed too.
+   ``accept=report_only`` (check mode) the reduction is first built without parsing the
+   whole file (``_split``: the top-level statement groups, each accepted alone by the
+   compiler's front end, which also says the file parses; a group is parsed with ``ast``
+   only when it decides something; ``DOCKFIX_NO_SPLIT=1`` turns this off).
    ``_fast`` then reads the reduced module with ``ast`` alone: when every candidate call has
    the common shape (a subprocess function through a plain import, a literal list/tuple argv
    naming ``docker``), it gives exactly the findings of the libcst pass

@@ -40,15 +40,18 @@ def analyze(
     Its findings are the file's; its fixes are carried back to the original lines when that
     is sure to give the full module's bytes (else, or when anything fails, the full module is
     analysed). ``DOCKFIX_NO_REDUCE=1`` always analyses the full module.
+
+    In check mode the reduction is first built from ``_split``'s statement groups, without
+    ``ast.parse`` of the whole file; when ``_fast`` answers on it, that is the result.
     """
     unchanged = FileResult(source=source, fixed=source)
     chosen = ALL_RULES if rules is None else rules
     if rules is None and not prefilter(source, settings):
         return unchanged if parses(source) else _parse_error(source, path)
     fast = rules is None and not os.environ.get("DOCKFIX_NO_FAST")
-    if fast and not os.environ.get("DOCKFIX_NO_REDUCE") and not os.environ.get("DOCKFIX_NO_SPLIT"):
-        with _deep_recursion():
-            found = _split_findings(source, settings, accept)
+    if fast and accept is report_only and not _off("DOCKFIX_NO_REDUCE", "DOCKFIX_NO_SPLIT"):
+        with _deep_recursion():  # check mode: a fix would need the whole ``ast`` anyway
+            found = _split_findings(source, settings)
         if found is not None:
             return FileResult(source, source, found)
     tree = parse(source)
@@ -156,25 +159,24 @@ def _candidates(
 # -- the libcst pass (``_pass``), imported on first use ----------------------------------
 
 
-def _split_findings(
-    source: bytes, settings: Settings, accept: Optional[Accept]
-) -> Optional[tuple[Finding, ...]]:
-    """The whole result when ``_fast`` answers on the reduction built from ``_split``'s
-    statement groups (no ``ast.parse`` of the whole file); None when it does not."""
+def _off(*names: str) -> bool:
+    return any(os.environ.get(name) for name in names)
+
+
+def _split_findings(source: bytes, settings: Settings) -> Optional[tuple[Finding, ...]]:
+    """Check mode's findings when ``_fast`` answers on the reduction built from
+    ``_split``'s statement groups (no ``ast.parse`` of the whole file); None when it
+    does not (the file is then analysed as before)."""
     try:
         reduction = reduce_split(
-            source,
-            _triggers(ALL_RULES, settings),
-            _call_names(ALL_RULES, settings),
-            fixes=accept is not report_only,
+            source, _triggers(ALL_RULES, settings), _call_names(ALL_RULES, settings), fixes=False
         )
     except Unsplit:
         return None
     tree = parse(reduction.source) if reduction is not None else None
     if reduction is None or tree is None:
         return None
-    found = fast_findings(reduction.source, tree, settings, screened=True)
-    return found if found is not None and _final(found, accept) else None
+    return fast_findings(reduction.source, tree, settings, screened=True)
 
 
 def _final(findings: Optional[tuple[Finding, ...]], accept: Optional[Accept]) -> bool:

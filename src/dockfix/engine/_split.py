@@ -7,7 +7,8 @@ statement can start (column 0, not a comment, not ``else``/``elif``/``except``/
 ``finally``, not after a decorator or a line continuation, not inside an open
 triple-quoted string by a count of its quotes) and has CPython's compiler front end
 (``symtable``: the parser and the scope pass, no ``ast`` objects) accept each group on
-its own; a group that ends inside an unclosed bracket or string is joined to the next.
+its own; a group that ends inside an unclosed bracket or string, or a decorator still
+waiting for its definition, is joined to the next.
 
 Why each group accepted alone means the split is right: a group is cut at a line start.
 If the cut were inside a bracket, a string or a backslash continuation, the group before
