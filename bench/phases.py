@@ -2,16 +2,20 @@
 
 Usage: ``python bench/phases.py [PATH ...]`` (default: the dense corpus). In one process,
 with the engine imported and the collector frozen as the CLI does, each file is read, then
-each step is timed on its own: the byte prefilter, ``ast.parse`` of the file, the reduction,
-``ast.parse`` of the reduced module, the ``ast`` prescan (which ``analyze`` now runs only
-when the ``ast`` reading declines), the ``ast`` reading (``_fast``),
-and, for comparison, the whole ``analyze`` in check mode. Prints the total per step and the
+each step is timed on its own: the byte prefilter; the statement groups of ``_split`` (the
+compiler's front end on each group) and the reduction built from them (groups included),
+which check mode uses; ``ast.parse`` of the file and the reduction built from its tree
+(what fix mode, and check mode when the split answers nothing, use); ``ast.parse`` of the
+reduced module; the ``ast`` prescan (which ``analyze`` runs only when the ``ast`` reading
+declines); the ``ast`` reading (``_fast``); and, for comparison, the whole ``analyze`` in
+check mode. Prints the total per step and the
 average per file. Single runs: for ratios, use ``bench/run.py``.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import sys
 import time
@@ -23,11 +27,22 @@ from dockfix.engine import Settings, analyze, report_only
 from dockfix.engine._analyze import _call_names, _candidates, _triggers
 from dockfix.engine._fast import fast_findings
 from dockfix.engine._prefilter import prefilter
-from dockfix.engine._reduce import reduce
+from dockfix.engine._reduce import Unsplit, reduce, reduce_split
+from dockfix.engine._split import groups
 from dockfix.rules import ALL_RULES
 
 DENSE = Path(__file__).resolve().parent / "corpus" / "dense"
-STEPS = ("prefilter", "ast.parse", "reduce", "ast.parse reduced", "prescan", "fast", "analyze")
+STEPS = (
+    "prefilter",
+    "split groups",
+    "reduce_split",
+    "ast.parse",
+    "reduce",
+    "ast.parse reduced",
+    "prescan",
+    "fast",
+    "analyze",
+)
 
 
 def python_files(paths: Sequence[Path]) -> list[Path]:
@@ -57,6 +72,9 @@ def main(argv: Sequence[str]) -> int:
     for path in files:
         source = path.read_bytes()
         timed("prefilter", prefilter, source, settings)
+        timed("split groups", groups, source)
+        with contextlib.suppress(Unsplit):
+            timed("reduce_split", reduce_split, source, triggers, calls, fixes=False)
         try:
             tree = timed("ast.parse", ast.parse, source)
         except (SyntaxError, ValueError):

@@ -13,9 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
-from dockfix.engine import FileResult, Finding, Settings, analyze, report_only
+from dockfix.engine import FileResult, Finding, Settings, _reduce, analyze, report_only
 from dockfix.engine._analyze import _call_names, _triggers
 from dockfix.engine._reduce import reduce_source
 from dockfix.rules import ALL_RULES
@@ -312,3 +314,15 @@ def test_first_indent_is_the_first_indented_statement() -> None:
         source = text.encode()
         tree = ast.parse(source)
         assert first_indent(source, tree) == _first_indent_reference(source, tree), text
+
+
+_SDK_PIECES = ["import", "from", " ", "docker", "aiodocker", "python_on_whales", "\n", "\r\n"]
+_SDK_PIECES += ["\\\n", "\\\r\n", ";", "x", ".", ",", "dockerx", "# ", "(", "as"]
+
+
+@hypothesis.settings(max_examples=500, deadline=None)
+@hypothesis.given(st.lists(st.sampled_from(_SDK_PIECES), max_size=16))
+def test_sdk_import_text_is_the_regex(pieces: list[str]) -> None:
+    """The line-by-line search answers what the regex over the whole text answers."""
+    text = "".join(pieces).encode()
+    assert _reduce.sdk_import_text(text) is (_reduce._SDK_IMPORT.search(text) is not None)
