@@ -15,7 +15,7 @@ from dockfix.engine._apis import API_NAMES
 from dockfix.engine._fast import fast_findings
 from dockfix.engine._prefilter import prefilter
 from dockfix.engine._prescan import has_candidate_call, parse
-from dockfix.engine._reduce import Reduction, Unsplit, reduce, reduce_split
+from dockfix.engine._reduce import Reduction, reduce, reduce_split
 from dockfix.engine._types import Accept, FileResult, Finding, Settings, report_only
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import CallRule, Rule
@@ -166,12 +166,12 @@ def _off(*names: str) -> bool:
 def _split_findings(source: bytes, settings: Settings) -> Optional[tuple[Finding, ...]]:
     """Check mode's findings when ``_fast`` answers on the reduction built from
     ``_split``'s statement groups (no ``ast.parse`` of the whole file); None when it
-    does not (the file is then analysed as before)."""
+    does not (the file is then analysed as before, which also reports what went wrong)."""
     try:
         reduction = reduce_split(
             source, _triggers(ALL_RULES, settings), _call_names(ALL_RULES, settings), fixes=False
         )
-    except Unsplit:
+    except Exception:  # Unsplit, or anything unforeseen: the usual path decides
         return None
     tree = parse(reduction.source) if reduction is not None else None
     if reduction is None or tree is None:
