@@ -119,3 +119,15 @@ def test_cache_dir_override_and_no_project(
     run_app("check", str(tmp_path / "src"))
     assert len(calls) == 1
     assert list((tmp_path / "elsewhere").rglob("*.json"))
+
+
+def test_the_salt_names_every_rule_in_order() -> None:
+    """A new or removed rule changes the key (the salt reads the codes from the trigger
+    table, which is cheaper to import than the rules)."""
+    import json
+
+    from dockfix.cli import _cache
+    from dockfix.engine import Settings
+    from dockfix.rules import ALL_RULES
+
+    assert json.loads(_cache.salt(Settings()))["rules"] == [rule.CODE for rule in ALL_RULES]

@@ -51,13 +51,13 @@ def directory(root: Optional[Path]) -> Path:
 def salt(settings: Settings) -> str:
     """What besides the bytes decides the findings, as one string."""
     from dockfix import __version__
-    from dockfix.rules import ALL_RULES
+    from dockfix.engine._triggers import TRIGGERS  # the registry's codes, in its order
 
     parts: dict[str, Any] = {
         "format": FORMAT,
         "version": __version__,
         "code": _code_fingerprint(),
-        "rules": [rule.CODE for rule in ALL_RULES],
+        "rules": list(TRIGGERS),  # importing the rules themselves costs ~40 ms
         "select": None if settings.select is None else sorted(settings.select),
         "ignore": sorted(settings.ignore),
         "stop_timeout": settings.stop_timeout,
