@@ -397,6 +397,38 @@ CASES: list[tuple[str, str, bool]] = [
         False,
     ),
     ("lambda", "import subprocess\nf = lambda c: subprocess.run(['docker', 'kill', c])\n", True),
+    # found by review: a statement before the first line the split starts a group at; a
+    # BOM starting a later line; identifiers holding characters ``\w`` does not match
+    (
+        "form-feed-first",
+        "\fsubprocess.run(['docker', 'rm', '-f', c])\nimport subprocess\nc = '--force'\n",
+        False,
+    ),
+    (
+        "bom-inside",
+        "import subprocess\n\ufeffy = 2\nsubprocess.run(['docker', 'rm', '-f', c])\n",
+        False,
+    ),
+    (
+        "middle-dot-name",
+        "import subprocess\nc\u00b7x = '--force'\nsubprocess.run(['docker', 'rm', '-f', c\u00b7x])\n",  # noqa: E501
+        False,
+    ),
+    (
+        "combining-mark-name",
+        "import subprocess\nn\u0939\u093f = '--force'\nsubprocess.run(['docker', 'rm', n\u0939\u093f, c])\n",  # noqa: E501
+        False,
+    ),
+    (
+        "decomposed-name",
+        "import subprocess\ncafe\u0301 = '--force'\nsubprocess.run(['docker', 'rm', caf\u00e9, c])\n",  # noqa: E501
+        False,
+    ),
+    (
+        "undertie-name",
+        "import subprocess\nc\u203fx = ['docker', 'kill']\nsubprocess.run(c\u203fx + [c])\n",
+        False,
+    ),
 ]
 
 

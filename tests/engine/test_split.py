@@ -45,9 +45,8 @@ def _check(source: bytes, found: Optional[list[Group]]) -> None:
     tree = ast.parse(source)  # the groups say the file parses
     lines = source.splitlines(keepends=True)
     assert found[0].start == sum(len(line) for line in lines[: found[0].first - 1])
-    assert all(
-        not line.strip() or line.lstrip().startswith(b"#") for line in lines[: found[0].first - 1]
-    )
+    head = [line.lstrip(b"\xef\xbb\xbf \t\f") for line in lines[: found[0].first - 1]]
+    assert all(not line.strip() or line.startswith(b"#") for line in head)
     for before, after in zip(found, found[1:]):
         assert before.end == after.start
         assert before.last + 1 == after.first
@@ -92,6 +91,11 @@ CASES = [
     ("indented-comment-tail", "def f():\n    pass\n    # end\n\nx = 1\n", True),
     ("form-feed", "x = 1\n\f\ny = 2\n", True),
     ("class", "class K:\n    x = 1\n\n    def f(self):\n        pass\nk = K()\n", True),
+    ("bom-later-line", "import os\n\ufeffy = 2\n", False),  # U+FEFF there does not parse
+    ("bom-then-comment", "\ufeff# hello\nimport os\n", True),
+    ("indented-first", "  x = 1\nimport os\n", False),
+    ("closing-first", ")\nimport os\n", False),
+    ("form-feed-first", "\fx = 1\nimport os\n", False),  # a statement before the groups
     ("syntax-error", "x = (\n", False),
     ("syntax-error-later", "x = 1\ndef f(:\n    pass\n", False),
     ("indent-error", "x = 1\n  y = 2\n", False),
@@ -140,6 +144,10 @@ _PIECES = [
     "''')",
     "class K:\n    def m(self):\n        pass",
     "u = 1; v = 2",
+    "\fw = 3",  # a statement on a line starting with a form feed
+    "  y = 4",  # indented: the file does not parse
+    "\ufeffb = 5",  # a BOM at the start of a line: only the first may hold one
+    "c\u00b7x = 6",
 ]
 
 

@@ -15,7 +15,7 @@ from dockfix.engine._apis import API_NAMES
 from dockfix.engine._fast import fast_findings
 from dockfix.engine._prefilter import prefilter
 from dockfix.engine._prescan import has_candidate_call, parse
-from dockfix.engine._reduce import Reduction, reduce, reduce_split
+from dockfix.engine._reduce import Reduction, Unsplit, reduce, reduce_split
 from dockfix.engine._types import Accept, FileResult, Finding, Settings, report_only
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import CallRule, Rule
@@ -50,8 +50,7 @@ def analyze(
         return unchanged if parses(source) else _parse_error(source, path)
     fast = rules is None and not os.environ.get("DOCKFIX_NO_FAST")
     if fast and accept is report_only and not _off("DOCKFIX_NO_REDUCE", "DOCKFIX_NO_SPLIT"):
-        with _deep_recursion():  # check mode: a fix would need the whole ``ast`` anyway
-            found = _split_findings(source, settings)
+        found = _split_findings(source, settings)  # check mode: a fix needs the whole ast
         if found is not None:
             return FileResult(source, source, found)
     tree = parse(source)
@@ -166,12 +165,15 @@ def _off(*names: str) -> bool:
 def _split_findings(source: bytes, settings: Settings) -> Optional[tuple[Finding, ...]]:
     """Check mode's findings when ``_fast`` answers on the reduction built from
     ``_split``'s statement groups (no ``ast.parse`` of the whole file); None when it
-    does not (the file is then analysed as before, which also reports what went wrong)."""
+    does not (the file is then analysed as before, which also reports what went wrong).
+    It runs under the caller's recursion limit: code nested too deeply for it (a
+    ``RecursionError`` in the compiler, ``ast`` or ``_fast``) takes the usual path, which
+    raises the limit for libcst."""
     try:
         reduction = reduce_split(
             source, _triggers(ALL_RULES, settings), _call_names(ALL_RULES, settings), fixes=False
         )
-    except Exception:  # Unsplit, or anything unforeseen: the usual path decides
+    except (Unsplit, RecursionError, MemoryError):
         return None
     tree = parse(reduction.source) if reduction is not None else None
     if reduction is None or tree is None:

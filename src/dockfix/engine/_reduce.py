@@ -53,7 +53,10 @@ _BOM = b"\xef\xbb\xbf"
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _UTF8 = frozenset({"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"})
 _LONE_CR = re.compile(rb"\r(?!\n)")
-_WORD = re.compile(r"\w+(?![\w'\"])")  # not a string prefix (``r"..."``)
+# A word: a run of word characters and non-ASCII characters (an identifier may hold some
+# that ``\w`` does not match: U+00B7, combining marks...; in valid code a non-ASCII
+# character other than an identifier's never touches one), not a string prefix (``r"..."``).
+_WORD = re.compile(r"[\w\x80-\U0010ffff]+(?![\w\x80-\U0010ffff'\"])")
 _MARKERS = (b"dockfix",)
 _SDK_MODULES = frozenset({"docker", "python_on_whales", "aiodocker"})
 # Any import statement naming an SDK module has the name after ``import``/``from`` on the

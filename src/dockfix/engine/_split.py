@@ -37,13 +37,13 @@ from typing import Optional, cast
 
 # A line where a top-level statement can start. A superset is harmless: a wrong cut is
 # rejected and joined; a line left out only joins two groups.
-_START = re.compile(
-    rb"^(?=[^ \t\f\r\n#)\]}\\])(?!(?:else|elif|except|finally)(?![\w]))",
-    re.MULTILINE,
-)
+_CAN_START = rb"(?=[^ \t\f\r\n#)\]}\\])(?!(?:else|elif|except|finally)(?![\w]))"
+_START = re.compile(rb"^" + _CAN_START, re.MULTILINE)
+_AFTER_BOM = re.compile(_CAN_START)
 # Rejections that say the group ends inside something the next one may close (3.9 words
 # some of them differently).
 _INCOMPLETE = ("never closed", "unterminated", "unexpected EOF", "EOF while", "EOL while")
+_BOM = b"\xef\xbb\xbf"
 MAX_JOINS = 64  # a file needing more is parsed whole: each join re-reads the joined text
 _accept = cast(Callable[[bytes, str, str], object], symtable.symtable)  # bytes are taken as source
 
@@ -61,12 +61,17 @@ class Group:
 
 def groups(source: bytes) -> Optional[list[Group]]:
     """The top-level statement groups of ``source`` (UTF-8, ``\\n`` or ``\\r\\n`` line
-    endings), or None. Whatever precedes the first group is blank and comment lines."""
+    endings), or None. Only blank and comment lines may precede the first group (else
+    None), and a BOM only at the very start."""
     if b"barry_as_FLUFL" in source:
         return None
     starts = [match.start() for match in _START.finditer(source)]
-    if not starts:
+    if starts and starts[0] == 0 and source.startswith(_BOM) and not _AFTER_BOM.match(source, 3):
+        del starts[0]  # the first line is what follows the BOM
+    if not starts or not _blank(source[: starts[0]]):
         return None
+    if any(source.startswith(_BOM, start) for start in starts if start > 0):
+        return None  # in a group of its own it would be taken as the group's BOM
     starts.append(len(source))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarning (escapes), possibly set to raise
@@ -102,6 +107,18 @@ def _groups(source: bytes, starts: list[int]) -> Optional[list[Group]]:
         line += newlines
         i = j
     return found
+
+
+def _blank(head: bytes) -> bool:
+    """Whether ``head`` (before the first group) is only blank and comment lines (after a
+    BOM): the lines left out of the groups (indented, or starting with a form feed or a
+    closing bracket) may hold a statement or a syntax error."""
+    if head.startswith(_BOM):
+        head = head[len(_BOM) :]
+    return all(
+        not line.strip(b" \t\f\r") or line.lstrip(b" \t\f").startswith(b"#")
+        for line in head.split(b"\n")
+    )
 
 
 def _quotes(source: bytes, start: int, end: int) -> tuple[int, int]:
