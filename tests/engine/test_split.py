@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dockfix.engine import Settings, analyze, report_only
+from dockfix.engine import Settings, _split, analyze, report_only
 from dockfix.engine._analyze import _split_findings
 from dockfix.engine._split import Group, groups
 from tests.dense import DENSE, NOT_BUILT, dense_sample
@@ -101,7 +101,7 @@ CASES = [
     ("indent-error", "x = 1\n  y = 2\n", False),
     ("nonlocal-module", "x = 1\nnonlocal x\n", False),  # the scope pass rejects it
     ("barry", "from __future__ import barry_as_FLUFL\nx = 1 <> 2\n", False),
-    ("many-col0-lines", "X = (\n" + "1,\n" * 100 + ")\ny = 1\n", False),  # too many joins
+    ("many-col0-lines", "X = (\n" + "1,\n" * 100 + ")\ny = 1\n", True),  # joined, doubling
 ]
 if sys.version_info >= (3, 10):
     CASES.append(("match", "match x:\n    case 1:\n        pass\ny = 1\n", True))
@@ -115,6 +115,14 @@ def test_case(text: str, answers: bool) -> None:
     found = groups(source)
     _check(source, found)
     assert (found is not None) is answers
+
+
+def test_joins_have_a_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Joining re-reads the joined text: past the budget the file is left to a whole parse."""
+    source = ("X = (\n" + "1,\n" * 100 + ")\ny = 1\n").encode()
+    assert groups(source) is not None
+    monkeypatch.setattr(_split, "JOIN_BUDGET", 1)  # the joins here re-read ~1.3x the file
+    assert groups(source) is None
 
 
 FIXTURES = sorted((REPO / "fixtures").rglob("*.py"))

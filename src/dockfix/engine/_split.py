@@ -22,7 +22,7 @@ stricter than the grammar: a group it rejects, like ``nonlocal`` at module level
 means no answer here. ``from __future__ import barry_as_FLUFL`` changes how later lines
 parse, so a file naming it is not split.)
 
-``None`` means: not split (no statement, a group rejected, or too many joins); the caller
+``None`` means: not split (no statement, a group rejected, or joins that cost too much); the caller
 then parses the file whole, which also reports a syntax error the way it always has.
 """
 
@@ -44,7 +44,9 @@ _AFTER_BOM = re.compile(_CAN_START)
 # some of them differently).
 _INCOMPLETE = ("never closed", "unterminated", "unexpected EOF", "EOF while", "EOL while")
 _BOM = b"\xef\xbb\xbf"
-MAX_JOINS = 64  # a file needing more is parsed whole: each join re-reads the joined text
+# A group rejected for ending inside something unclosed is joined to the next ones and read
+# again; when that has cost more than this many times the file's size, it is parsed whole.
+JOIN_BUDGET = 2
 _accept = cast(Callable[[bytes, str, str], object], symtable.symtable)  # bytes are taken as source
 
 
@@ -82,11 +84,12 @@ def _groups(source: bytes, starts: list[int]) -> Optional[list[Group]]:
     found: list[Group] = []
     line = source.count(b"\n", 0, starts[0]) + 1
     end = len(starts) - 1
-    joins = 0
+    budget = JOIN_BUDGET * len(source)  # the bytes that rejected groups may cost
     i = 0
     while i < end:
         j = i + 1
         quotes = _quotes(source, starts[i], starts[j])
+        step = 1  # joins double: a long run of false starts costs twice its text, at most
         while True:
             while j < end and _open(source, starts[j - 1], starts[j], quotes):
                 quotes = _add(quotes, _quotes(source, starts[j], starts[j + 1]))
@@ -96,11 +99,13 @@ def _groups(source: bytes, starts: list[int]) -> Optional[list[Group]]:
                 break
             # a decorator whose arguments run over a line at column 0 waits for its def
             joinable = problem or source.startswith(b"@", starts[i])
-            if not joinable or j == end or joins == MAX_JOINS:
+            budget -= starts[j] - starts[i]
+            if not joinable or j == end or budget < 0:
                 return None
-            joins += 1
-            quotes = _add(quotes, _quotes(source, starts[j], starts[j + 1]))
-            j += 1
+            for _ in range(min(step, end - j)):
+                quotes = _add(quotes, _quotes(source, starts[j], starts[j + 1]))
+                j += 1
+            step *= 2
         newlines = source.count(b"\n", starts[i], starts[j])
         count = newlines if source.endswith(b"\n", 0, starts[j]) else newlines + 1
         found.append(Group(line, line + count - 1, starts[i], starts[j]))
