@@ -38,8 +38,8 @@ from typing import Optional, cast
 # A line where a top-level statement can start. A superset is harmless: a wrong cut is
 # rejected and joined; a line left out only joins two groups.
 _CAN_START = rb"(?=[^ \t\f\r\n#)\]}\\])(?!(?:else|elif|except|finally)(?![\w]))"
-_START = re.compile(rb"^" + _CAN_START, re.MULTILINE)
-_AFTER_BOM = re.compile(_CAN_START)
+_AT = re.compile(_CAN_START)
+_START = re.compile(rb"\n" + _CAN_START)  # a line after the first (``\n`` makes it fast)
 # Rejections that say the group ends inside something the next one may close (3.9 words
 # some of them differently).
 _INCOMPLETE = ("never closed", "unterminated", "unexpected EOF", "EOF while", "EOL while")
@@ -67,9 +67,10 @@ def groups(source: bytes) -> Optional[list[Group]]:
     None), and a BOM only at the very start."""
     if b"barry_as_FLUFL" in source:
         return None
-    starts = [match.start() for match in _START.finditer(source)]
-    if starts and starts[0] == 0 and source.startswith(_BOM) and not _AFTER_BOM.match(source, 3):
-        del starts[0]  # the first line is what follows the BOM
+    starts = [match.start() + 1 for match in _START.finditer(source)]
+    first = 3 if source.startswith(_BOM) else 0  # the first line is what follows a BOM
+    if _AT.match(source, first):
+        starts.insert(0, 0)
     if not starts or not _blank(source[: starts[0]]):
         return None
     if any(source.startswith(_BOM, start) for start in starts if start > 0):
