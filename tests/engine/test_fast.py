@@ -399,6 +399,7 @@ CASES: list[tuple[str, str, bool]] = [
     ("lambda", "import subprocess\nf = lambda c: subprocess.run(['docker', 'kill', c])\n", True),
     # found by review: a statement before the first line the split starts a group at; a
     # BOM starting a later line; identifiers holding characters ``\w`` does not match
+    ("form-feed-line", "import subprocess\n\fsubprocess.run(['docker', 'rm', '-f', 'c'])\n", False),
     (
         "form-feed-first",
         "\fsubprocess.run(['docker', 'rm', '-f', c])\nimport subprocess\nc = '--force'\n",

@@ -408,8 +408,11 @@ class _Analysis:
 
     # -- source text -------------------------------------------------------------------
     def _column(self, line: int, offset: int) -> int:
-        """The character column of a UTF-8 byte offset (libcst counts characters)."""
+        """The character column of a UTF-8 byte offset (libcst counts characters). A form
+        feed before it declines: libcst does not count one that starts a top-level line."""
         text = self.lines[line - 1][:offset]
+        if b"\f" in text:
+            raise _Decline
         return offset if text.isascii() else len(text.decode("utf-8"))
 
     def _between(self, start: tuple[int, int], end: tuple[int, int]) -> bytes:
