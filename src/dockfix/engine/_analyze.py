@@ -14,8 +14,8 @@ from typing import Optional
 from dockfix.engine._apis import API_NAMES
 from dockfix.engine._fast import fast_findings
 from dockfix.engine._prefilter import prefilter
-from dockfix.engine._prescan import has_candidate_call, parse
-from dockfix.engine._reduce import Reduction, Unsplit, reduce, reduce_split
+from dockfix.engine._prescan import has_candidate_call
+from dockfix.engine._reduce import Reduction, Unsplit, parse, reduce, reduce_split
 from dockfix.engine._types import Accept, FileResult, Finding, Settings, report_only
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import CallRule, Rule
@@ -65,8 +65,8 @@ def analyze(
             )
             if reduction is not None:
                 reduced_tree = parse(reduction.source)
-                if fast and reduced_tree is not None:  # it answers for files without candidates
-                    found = fast_findings(reduction.source, reduced_tree, settings, screened=True)
+                if fast:  # it answers for files without candidates
+                    found = _fast_reduced(reduction, reduced_tree, settings)
                     if _final(found, accept):
                         return FileResult(source, source, found or ())
                 if not _candidates(reduction.source, chosen, settings, reduced_tree):
@@ -175,8 +175,16 @@ def _split_findings(source: bytes, settings: Settings) -> Optional[tuple[Finding
         )
     except (Unsplit, RecursionError, MemoryError):
         return None
-    tree = parse(reduction.source) if reduction is not None else None
-    if reduction is None or tree is None:
+    if reduction is None:
+        return None
+    return _fast_reduced(reduction, parse(reduction.source), settings)
+
+
+def _fast_reduced(
+    reduction: Reduction, tree: Optional[ast.Module], settings: Settings
+) -> Optional[tuple[Finding, ...]]:
+    """``_fast`` on a reduction (``tree`` is its ``parse``, None when it does not parse)."""
+    if tree is None:
         return None
     return fast_findings(reduction.source, tree, settings, screened=True)
 

@@ -41,8 +41,8 @@ from typing import Optional, Union
 
 from dockfix.engine._apis import ALL_APIS, API_NAMES, ARGV_APIS, is_docker_path
 from dockfix.engine._argv import Token, read_command
-from dockfix.engine._prescan import Mentions, parse
-from dockfix.engine._reduce import _imports_sdk, _plain, utf8_twin
+from dockfix.engine._prescan import Mentions
+from dockfix.engine._reduce import _imports_sdk, _plain, parse, utf8_twin
 from dockfix.engine._suppress import Suppressions
 from dockfix.engine._types import Finding, Settings
 from dockfix.rules import ALL_RULES

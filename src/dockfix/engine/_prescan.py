@@ -15,23 +15,12 @@ in an identifier, or through a name bound to something that does (``DOCKER = "do
 from __future__ import annotations
 
 import ast
-import warnings
 from collections.abc import Collection, Iterator
 from typing import Optional
 
-from dockfix.engine._reduce import _BOM, utf8_text, utf8_twin
+from dockfix.engine._reduce import _BOM, parse, utf8_text, utf8_twin
 
 _ALIASED_MODULES = frozenset({"subprocess", "os", "asyncio"})
-
-
-def parse(source: bytes) -> Optional[ast.Module]:
-    """The ``ast`` of ``source``, or None when ``ast`` cannot parse it."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return ast.parse(source)
-    except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError):
-        return None
 
 
 def has_candidate_call(

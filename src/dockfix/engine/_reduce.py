@@ -67,16 +67,13 @@ _SDK_IMPORT = re.compile(
 # Where a ``global`` statement can start: a line's first word, or after ``;`` or the ``:``
 # of a one-line compound statement (a superset: also in strings, which only costs a walk).
 _GLOBAL = re.compile(rb"(?:^|[;:])[ \t\f]*global(?![\w])", re.MULTILINE)
-# Where a top-level statement that ``_known`` does not know can start (a superset): the
-# first word of a line not indented (a BOM, or blanks up to a form feed, may precede it),
-# or after ``;``. ``try`` stands for ``try``/``except*``.
+# Where a top-level statement that ``_known`` does not know can start (a superset), in a
+# text after a newline: the first word of a line not indented (a BOM, or blanks up to a
+# form feed, may precede it), or after ``;``. ``try`` stands for ``try``/``except*``.
 _OTHER_KIND = re.compile(
-    rb"(?:^(?:\xef\xbb\xbf|[ \t\f]*\f)?|;(?:[ \t\f]|\\\r?\n)*)"
-    rb"(?:import|from|global|nonlocal|return|match|type|try)(?![\w])",
-    re.MULTILINE,
+    rb"(?:\n(?:\xef\xbb\xbf|[ \t\f]*\f)?|;(?:[ \t\f]|\\\r?\n)*)"
+    rb"(?:import|from|global|nonlocal|return|match|type|try)(?![\w])"
 )
-_OTHER_WORDS = (b"import", b"from", b"global", b"nonlocal", b"return", b"match", b"type", b"try")
-_OTHER_LINE = re.compile(rb"\n(?:import|from|global|nonlocal|return|match|type|try)(?![\w])")
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign)
 _COMPOUND = (ast.Delete, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
@@ -117,15 +114,23 @@ class Unsplit(Exception):
     """A group of ``_split`` that ``ast`` does not take on its own after all."""
 
 
-def _parse_group(first: int, text: bytes) -> list[ast.stmt]:
-    """The statements of a group, at their lines in the file (its columns are the file's:
-    a group is whole lines)."""
+def parse(source: bytes) -> Optional[ast.Module]:
+    """The ``ast`` of ``source``, or None when ``ast`` cannot parse it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(b"\n" * (first - 1) + text).body
-    except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError) as exc:
-        raise Unsplit(str(exc)) from None
+            return ast.parse(source)
+    except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError):
+        return None
+
+
+def _parse_group(first: int, text: bytes) -> list[ast.stmt]:
+    """The statements of a group, at their lines in the file (its columns are the file's:
+    a group is whole lines)."""
+    tree = parse(b"\n" * (first - 1) + text)
+    if tree is None:
+        raise Unsplit(f"the group at line {first} does not parse alone")
+    return tree.body
 
 
 def reduce_source(
@@ -251,22 +256,11 @@ def _known(unit: _Unit) -> bool:
     """Whether every statement of ``unit`` is of a kind whose module bindings ``_bound``
     finds (the others are kept). A group not yet parsed is read first for the words that
     can start another kind of statement at the top level."""
-    if unit.parsed is None and not _other_kind(unit.text):
+    if unit.parsed is None and _OTHER_KIND.search(b"\n" + unit.text) is None:
         return True
     return all(
         isinstance(n, (*_DEFINITIONS, *_ASSIGNMENTS, *_COMPOUND, *_PLAIN)) for n in unit.nodes
     )
-
-
-def _other_kind(text: bytes) -> bool:
-    """Whether ``_OTHER_KIND`` finds a word in ``text`` (a superset, much faster: a line
-    starting with one of the words is searched for alone; the rest is needed only when
-    ``;``, a form feed or a BOM is in the text)."""
-    if text.startswith(_OTHER_WORDS) or _OTHER_LINE.search(text) is not None:
-        return True
-    if b";" in text or b"\f" in text or text.startswith(_BOM):
-        return _OTHER_KIND.search(text) is not None
-    return False
 
 
 def _words(text: bytes) -> frozenset[str]:
