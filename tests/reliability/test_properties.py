@@ -19,12 +19,12 @@ import random
 import re
 
 import libcst as cst
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from dockfix.engine import Finding, Settings, analyze
 from tests.reliability import _figures
-from tests.reliability._modules import Layout, Module, layouts, render
+from tests.reliability._modules import FILLERS, Layout, Module, layouts, render
 
 EXAMPLES = int(os.environ.get("DOCKFIX_PROPERTY_EXAMPLES", "80"))
 
@@ -36,6 +36,7 @@ SETTINGS = [
 ]
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)?")
+_BLANK_LINES = re.compile(r"(?:[ \t\f]*(?:\r\n|\n|\r))*")
 
 
 def _line_starts(text: str) -> list[int]:
@@ -91,7 +92,14 @@ def _check_bytes_outside_spans(module: Module, out: str, spans: list[tuple[int, 
     assert all(b <= module.header_end or a >= module.header_end for a, b in spans), spans
     pattern = ["(?P<header>.*?)"]
     pos = module.header_end
+    # A file that starts with its imports does not start with blank lines once the fix
+    # removes them all: the blank lines after the header may go, and only then.
+    blank = _BLANK_LINES.match(text, pos)
+    assert blank is not None
+    pattern.append(f"(?P<blank>{re.escape(blank.group())})?")
+    pos = blank.end()
     for a, b in body_spans:
+        assert a >= pos, (a, pos)
         pattern.append(re.escape(text[pos:a]))
         pattern.append("(?:.*?)" if b > a else "(?:[^\n]*\n)*?")  # empty: whole lines inserted
         pos = b
@@ -99,6 +107,9 @@ def _check_bytes_outside_spans(module: Module, out: str, spans: list[tuple[int, 
     match = re.compile("".join(pattern), re.DOTALL).fullmatch(out, module.preamble_end)
     assert match is not None, "bytes outside the rewritten calls changed"
     header = text[module.preamble_end : module.header_end]
+    if match.group("blank") is None and blank.group():
+        assert module.preamble_end == 0, "blank lines lost after the preamble"
+        assert match.group("header") == "", "blank lines lost after a header that stays"
     assert _import_only_change(header, match.group("header")), (header, match.group("header"))
 
 
@@ -116,6 +127,20 @@ def _compiles(data: bytes) -> bool:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(layout=layouts(), which=st.integers(0, len(SETTINGS) - 1), seed=st.integers(0, 2**16))
+@example(  # the only import goes (runner setting), and the blank lines after it with it
+    layout=Layout(
+        "utf-8", "\n", "    ", False, (), (("filler", 1, "top", 0), ("docker", 0, "top", 0))
+    ),
+    which=2,
+    seed=0,
+)
+@example(  # the same after a coding cookie: the header keeps its blank lines
+    layout=Layout(
+        "latin-1", "\r\n", "\t", False, (), (("filler", 2, "top", 0), ("docker", 0, "top", 0))
+    ),
+    which=2,
+    seed=0,
+)
 def test_fix_never_damages_a_module(layout: Layout, which: int, seed: int) -> None:
     module = render(layout)
     assume(_compiles(module.data))
@@ -196,3 +221,28 @@ def test_the_byte_check_sees_damage() -> None:
         except AssertionError:
             continue
         raise AssertionError(f"damage not seen: {damaged!r}")
+
+
+def test_blank_lines_after_the_header_go_only_with_it() -> None:
+    """The one allowance the byte check makes: blank lines after a header removed whole."""
+    items = (("filler", 1, "top", 0), ("docker", 0, "top", 0))
+    module = render(Layout("utf-8", "\n", "    ", False, (), items))
+    found = analyze(module.data, SETTINGS[2])
+    out = found.fixed.decode(module.codec)
+    assert out.startswith("self.run_docker(")
+    _check_bytes_outside_spans(module, out, _spans(module, found.findings))
+    # with a comment between, the header that stays must keep its blank lines
+    comment = ("filler", FILLERS.index("# a comment with {na}\n"), "top", 0)
+    two = ("filler", FILLERS.index("\n\n"), "top", 0)
+    module = render(Layout("utf-8", "\n", "    ", False, (), (two, comment, items[1])))
+    found = analyze(module.data, SETTINGS[2])
+    out = found.fixed.decode(module.codec)
+    spans = _spans(module, found.findings)
+    _check_bytes_outside_spans(module, out, spans)
+    assert out.startswith("\n\n\n# a comment")
+    for damaged in ("import subprocess\n" + out.lstrip("\n"), "import os\n" + out.lstrip("\n")):
+        try:
+            _check_bytes_outside_spans(module, damaged, spans)
+        except AssertionError:
+            continue
+        raise AssertionError(f"lost blank lines not seen: {damaged!r}")
