@@ -59,3 +59,33 @@ def test_a_fix_on_a_line_libcst_changes_is_refused(reduce: bool, monkeypatch: An
     assert result.error is not None
     assert "libcst does not reproduce" in result.error
     assert [f.code for f in result.findings] == ["DF001"]
+
+
+FORM_FEED = [  # a form feed in the indentation of the first indented block
+    (
+        "import subprocess\n\ndef f():\n\f    subprocess.run(['docker', 'rm', '-f', c])\n",
+        "from dockfix.runtime import docker_executor\n\n"
+        "def f():\n\f    docker_executor.stop_and_remove(c)\n",
+    ),
+    (
+        "import os\nimport subprocess\n\nclass A:\n\f  def f(self):\n\f    return 1\n\n"
+        "def g(c):\n  subprocess.run(['docker', 'kill', c])\n  return os.sep\n",
+        "import os\nfrom dockfix.runtime import docker_executor\n\nclass A:\n\f  def f(self):\n"
+        "\f    return 1\n\ndef g(c):\n  docker_executor.stop(c)\n  return os.sep\n",
+    ),
+]
+
+
+@pytest.mark.parametrize("reduce", [True, False], ids=["reduced", "full"])
+@pytest.mark.parametrize(("source", "expected"), FORM_FEED)
+def test_a_form_feed_in_the_first_indent_is_kept(
+    source: str, expected: str, reduce: bool, monkeypatch: Any
+) -> None:
+    """libcst takes the form feed into the module's indent, which its own helpers then
+    refuse to parse the new import with (it was an internal error); the file keeps it."""
+    if not reduce:
+        monkeypatch.setenv("DOCKFIX_NO_REDUCE", "1")
+    result = analyze(source.encode(), Settings(), path="m.py")
+    assert result.error is None
+    assert result.fixed.decode() == expected
+    assert [f.fixable for f in result.findings] == [True]

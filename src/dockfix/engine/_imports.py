@@ -43,9 +43,17 @@ def _is_import(stmt: cst.CSTNode) -> bool:
 def _add(tree: cst.Module, context: CodemodContext) -> cst.Module:
     last = max((i for i, stmt in enumerate(tree.body) if _is_import(stmt)), default=-1)
     end = last + 2  # and the next statement, which may get a blank line before it
-    head = tree.with_changes(body=tree.body[:end])
+    head = tree.with_changes(body=tree.body[:end], default_indent=_parsable_indent(tree))
     done = AddImportsVisitor(context).transform_module(head)
     return tree.with_changes(body=[*done.body, *tree.body[end:]])
+
+
+def _parsable_indent(tree: cst.Module) -> str:
+    """The module's indent as libcst's helpers may parse new code with: a file whose first
+    indented block starts with a form feed gives an indent libcst's own parser config
+    rejects. Only the import statements go through the helpers (no block, so the indent
+    shows nowhere), and the module keeps its own indent when they are spliced back."""
+    return "".join(c for c in tree.default_indent if c in " \t") or "    "
 
 
 def _unused(
@@ -68,7 +76,8 @@ def _remove(tree: cst.Module, context: CodemodContext, modules: set[str]) -> cst
     carry: tuple[cst.EmptyLine, ...] = ()
     for stmt in body:
         if _is_import(stmt) and _mentions(tree, stmt, modules):
-            done = RemoveImportsVisitor(context).transform_module(tree.with_changes(body=[stmt]))
+            alone = tree.with_changes(body=[stmt], default_indent=_parsable_indent(tree))
+            done = RemoveImportsVisitor(context).transform_module(alone)
             if not done.body:
                 assert isinstance(stmt, cst.SimpleStatementLine)
                 carry = carry or tuple(stmt.leading_lines)
