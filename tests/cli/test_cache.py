@@ -131,3 +131,45 @@ def test_the_salt_names_every_rule_in_order() -> None:
     from dockfix.rules import ALL_RULES
 
     assert json.loads(_cache.salt(Settings()))["rules"] == [rule.CODE for rule in ALL_RULES]
+
+
+def test_sarif_runs_use_the_cache_and_keep_the_fixes(tmp_path: Path, calls: list[str]) -> None:
+    """SARIF needs each fixable finding's own fix: a plain check entry lacks them (the file
+    with findings is analysed again), an entry a SARIF run wrote has them."""
+    path = _project(tmp_path)
+    run_app("check", str(tmp_path))
+    assert len(calls) == 2
+    first = run_app("check", "--format", "sarif", str(tmp_path))
+    assert calls[2:] == [str(path)], "the clean file's entry serves SARIF as it is"
+    assert first.stdout.count('"fixes": [') == 3
+    second = run_app("check", "--format", "sarif", str(tmp_path))
+    assert len(calls) == 3, "the SARIF entry was not used"
+    assert (second.code, second.stdout) == (first.code, first.stdout)
+    plain = run_app("check", str(tmp_path))
+    assert len(calls) == 3, "a SARIF entry serves plain check too"
+    assert plain.stdout.count("DF001") == 3
+    assert (
+        second.stdout == run_app("check", "--no-cache", "--format", "sarif", str(tmp_path)).stdout
+    )
+
+
+@pytest.mark.parametrize(
+    "fixes",
+    [
+        '"not a list"',
+        '[[["DF999", 1, 1], []]]',  # a fix for no finding
+        '[[["DF001", 5, 5], [[1, "two", "x"]]]]',
+    ],
+)
+def test_a_corrupted_fix_entry_is_ignored(tmp_path: Path, calls: list[str], fixes: str) -> None:
+    _project(tmp_path)
+    first = run_app("check", "--format", "sarif", str(tmp_path))
+    for entry in (tmp_path / ".dockfix_cache").rglob("*.json"):
+        text = entry.read_text()
+        if '"fixes": [[' in text:
+            start = text.index('"fixes": ') + len('"fixes": ')
+            end = text.index(', "key"')
+            entry.write_text(text[:start] + fixes + text[end:])
+    second = run_app("check", "--format", "sarif", str(tmp_path))
+    assert len(calls) == 3
+    assert second.stdout == first.stdout

@@ -13,7 +13,9 @@ else ``$XDG_CACHE_HOME/dockfix`` (``~/.cache/dockfix``); ``DOCKFIX_CACHE_DIR`` o
 Entries are small JSON files written to a temporary name and renamed into place, so
 concurrent runs never read a half-written entry; an entry that does not read back as
 expected is ignored (and rewritten). Check mode reads and writes entries; fix mode uses them
-only to skip files known to have no findings.
+only to skip files known to have no findings. A SARIF run also keeps each fixable finding's
+replacements in the entry (computing them costs a fix per finding); an entry written
+without them serves SARIF only for a file with no fixable finding.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from dockfix.engine._types import Finding, Settings
+from dockfix.report._report import Fixes, Replacement
 
 FORMAT = 1
 _FIELDS = {f.name for f in dataclasses.fields(Finding)}
@@ -90,16 +93,43 @@ def _entry_path(cache_dir: str, entry: str) -> Path:
     return Path(cache_dir) / f"v{FORMAT}" / entry[:2] / f"{entry}.json"
 
 
-def load(cache_dir: str, entry: str) -> Optional[tuple[Finding, ...]]:
-    """The cached findings, or None (missing, unreadable or corrupted entry)."""
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    """What the cache knows about a file's bytes."""
+
+    findings: tuple[Finding, ...]
+    fixes: Optional[Fixes] = None  # each fixable finding's fix; None: not recorded
+
+
+def load(cache_dir: str, entry: str) -> Optional[Entry]:
+    """The cached entry, or None (missing, unreadable or corrupted entry)."""
     try:
         with open(_entry_path(cache_dir, entry), "rb") as handle:
             raw = json.loads(handle.read())
         if not isinstance(raw, dict) or raw.get("key") != entry:
             return None
-        return tuple(_finding(item) for item in raw["findings"])
+        findings = tuple(_finding(item) for item in raw["findings"])
+        fixes = None if raw.get("fixes") is None else _fixes(raw["fixes"], findings)
+        return Entry(findings, fixes)
     except Exception:  # anything wrong with an entry means: no entry
         return None
+
+
+def _fixes(items: Any, findings: tuple[Finding, ...]) -> Fixes:
+    keys = {f.key for f in findings}
+    found = []
+    for key, replacements in items:
+        code, line, column = key
+        finding_key = (str(code), int(line), int(column))
+        if finding_key not in keys:
+            raise ValueError("a fix for no finding")
+        found.append(
+            (
+                finding_key,
+                tuple(Replacement(int(a), int(b), str(text)) for a, b, text in replacements),
+            )
+        )
+    return tuple(found)
 
 
 def _finding(item: Any) -> Finding:
@@ -114,12 +144,19 @@ def _finding(item: Any) -> Finding:
     return finding
 
 
-def store(cache_dir: str, entry: str, findings: tuple[Finding, ...]) -> None:
-    """Write an entry atomically; a cache that cannot be written is silently skipped."""
+def store(
+    cache_dir: str, entry: str, findings: tuple[Finding, ...], fixes: Optional[Fixes] = None
+) -> None:
+    """Write an entry atomically; a cache that cannot be written is silently skipped.
+    ``fixes`` (SARIF runs) are kept with the findings; None records none."""
     path = _entry_path(cache_dir, entry)
-    payload = json.dumps(
-        {"key": entry, "findings": [dataclasses.asdict(f) for f in findings]}, sort_keys=True
-    ).encode()
+    content: dict[str, Any] = {"key": entry, "findings": [dataclasses.asdict(f) for f in findings]}
+    if fixes is not None:
+        content["fixes"] = [
+            [list(key), [[r.start_line, r.end_line, r.inserted] for r in replacements]]
+            for key, replacements in fixes
+        ]
+    payload = json.dumps(content, sort_keys=True).encode()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _mark(Path(cache_dir))

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Optional, Protocol, cast
 
 from dockfix.engine._types import FileResult, Finding, Settings, report_only
 from dockfix.files._write import WriteError, read_snapshot, write_atomic
-from dockfix.report._report import FileOutcome, Mode, Replacement
+from dockfix.report._report import FileOutcome, Fixes, Mode, Replacement
 
 if TYPE_CHECKING:
     import multiprocessing.context
@@ -46,9 +46,6 @@ def engine() -> Engine:
     return cast(Engine, importlib.import_module("dockfix.engine"))
 
 
-Fixes = tuple[tuple[tuple[str, int, int], tuple[Replacement, ...]], ...]
-
-
 _none = report_only  # check mode: no fix, and the engine may skip what serves fixes only
 
 
@@ -71,7 +68,7 @@ class Task:
 
     def cacheable(self) -> bool:
         """Whether this file's findings may come from / go to the cache."""
-        if self.cache_dir is None or self.sarif_fixes:
+        if self.cache_dir is None:
             return False
         return not (self.include_non_python and not self.path.endswith(".py"))
 
@@ -155,26 +152,34 @@ def process_file(task: Task) -> FileOutcome:
 
 
 def _remember(data: bytes, task: Task, outcome: FileOutcome) -> None:
-    """Cache the findings of check mode; other modes only record files without findings
-    (their findings are the same, but a fix run needs the analysis anyway)."""
+    """Cache the findings of check mode (with each fix's replacements when SARIF needs
+    them); other modes only record files without findings (their findings are the same,
+    but a fix run needs the analysis anyway)."""
     if task.mode is not Mode.CHECK and outcome.findings:
         return
     from dockfix.cli import _cache
 
     assert task.cache_dir is not None
-    _cache.store(task.cache_dir, _cache.key(data, task.cache_salt), outcome.findings)
+    fixes = outcome.fixes if task.sarif_fixes else None
+    _cache.store(task.cache_dir, _cache.key(data, task.cache_salt), outcome.findings, fixes)
 
 
 def _cached(data: bytes, task: Task) -> Optional[FileOutcome]:
-    """The outcome the cache knows for ``data``: in check mode any entry, in other modes
-    only an entry without findings (nothing to fix)."""
+    """The outcome the cache knows for ``data``: in check mode any entry (for SARIF, one
+    that holds the fixes, or one without a fixable finding), in other modes only an entry
+    without findings (nothing to fix)."""
     from dockfix.cli import _cache
 
     assert task.cache_dir is not None
-    findings = _cache.load(task.cache_dir, _cache.key(data, task.cache_salt))
-    if findings is None or (findings and task.mode is not Mode.CHECK):
+    entry = _cache.load(task.cache_dir, _cache.key(data, task.cache_salt))
+    if entry is None or (entry.findings and task.mode is not Mode.CHECK):
         return None
-    return FileOutcome(path=task.path, findings=findings)
+    fixes = entry.fixes
+    if task.sarif_fixes and fixes is None:
+        if any(f.fixable for f in entry.findings):
+            return None  # recorded by a run without SARIF: the fixes are not known
+        fixes = ()
+    return FileOutcome(path=task.path, findings=entry.findings, fixes=fixes or ())
 
 
 def _slim(outcome: FileOutcome, task: Task) -> FileOutcome:

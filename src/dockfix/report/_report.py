@@ -24,6 +24,10 @@ class Replacement:
     inserted: str
 
 
+# Each fixable finding's own fix (its key, then the line replacements), for SARIF.
+Fixes = tuple[tuple[tuple[str, int, int], tuple[Replacement, ...]], ...]
+
+
 class Mode(enum.Enum):
     """What a run does with the fixes it finds; decided once from the flags."""
 
@@ -49,7 +53,7 @@ class FileOutcome:
     result: bytes = b""
     error: Optional[str] = None
     written: bool = False
-    fixes: tuple[tuple[tuple[str, int, int], tuple[Replacement, ...]], ...] = ()  # for SARIF
+    fixes: Fixes = ()  # for SARIF
 
     @property
     def remaining(self) -> tuple[Finding, ...]:
