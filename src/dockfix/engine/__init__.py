@@ -22,7 +22,7 @@ How ``analyze(source, settings, *, path, accept)`` works:
    has a fix. Otherwise (or with ``DOCKFIX_NO_FAST=1``) the libcst pass runs (``_pass``,
    imported on first use): ``libcst.parse_module(bytes)``; one ``Transformer`` pass with
    scope, qualified-name and position metadata (``_transformer``). Every call named like a
-   subprocess/os/asyncio API is resolved through imports (``QualifiedNameProvider``, so
+   subprocess/os/asyncio API is resolved through imports (the qualified names of its scope, so
    aliases work and local shadowing is respected) and read into a ``DockerCall``
    (``_extract``: argv shape, program, keywords) whose argv is read as a docker command
    (``_argv``: global options, subcommand, then flags). The rules are asked in ``ALL_RULES``

@@ -10,10 +10,13 @@ conservative: a mention in a string or comment keeps the import).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Optional, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.helpers import get_full_name_for_node
 
 _IMPORTS = (cst.Import, cst.ImportFrom)
 
@@ -40,12 +43,98 @@ def _is_import(stmt: cst.CSTNode) -> bool:
     )
 
 
+def _import_line(stmt: cst.BaseStatement) -> Optional[Union[cst.Import, cst.ImportFrom]]:
+    """The import of a line that is one import statement (what AddImportsVisitor takes for
+    an import line), else None."""
+    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+        small = stmt.body[0]
+        if isinstance(small, _IMPORTS):
+            return small
+    return None
+
+
 def _add(tree: cst.Module, context: CodemodContext) -> cst.Module:
-    last = max((i for i, stmt in enumerate(tree.body) if _is_import(stmt)), default=-1)
-    end = last + 2  # and the next statement, which may get a blank line before it
-    head = tree.with_changes(body=tree.body[:end], default_indent=_parsable_indent(tree))
-    done = AddImportsVisitor(context).transform_module(head)
-    return tree.with_changes(body=[*done.body, *tree.body[end:]])
+    # AddImportsVisitor adds after the first block of import lines (after a docstring), and
+    # reads or changes nothing after the statement that ends that block (it may give that
+    # one a blank line before it)
+    ends = (i for i, stmt in enumerate(tree.body) if i and _import_line(stmt) is None)
+    end = next(ends, len(tree.body)) + 1
+    items = context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or []
+    packages = {str(item.module_name).split(".")[0] for item in items}
+    head = [_placeholder(i, stmt, packages) for i, stmt in enumerate(tree.body[:end])]
+    module = tree.with_changes(body=head, default_indent=_parsable_indent(tree))
+    done = AddImportsVisitor(context).transform_module(module)
+    body = [_restore(stmt, tree.body) for stmt in done.body]
+    return tree.with_changes(body=[*body, *tree.body[end:]])
+
+
+_MARK = "__dockfix_placeholder_"
+
+
+def _placeholder(index: int, stmt: cst.BaseStatement, packages: set[str]) -> cst.BaseStatement:
+    """A one-line stand-in for ``stmt``, with its leading lines, unless it may matter.
+
+    ``AddImportsVisitor`` walks and copies every node it is given. What it reads: whether
+    the first statement is a docstring or ``__strict__`` (a first simple statement stays);
+    which lines are one import each, and of those, the ones that import the packages being
+    added (they stay; any other import line becomes ``import <mark>``, still an import
+    line). It may add a blank line before a statement: the placeholder's leading lines go
+    back to the statement (``_restore``)."""
+    if index == 0 and isinstance(stmt, cst.SimpleStatementLine):
+        return stmt
+    assert isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    mark = cst.Name(f"{_MARK}{index}")
+    found = _import_line(stmt)
+    if found is not None and _imports_from(found, packages):
+        return stmt
+    if found is not None:
+        small: cst.BaseSmallStatement = cst.Import(names=[cst.ImportAlias(name=mark)])
+    else:
+        small = cst.Expr(mark)
+    return cst.SimpleStatementLine(body=[small], leading_lines=stmt.leading_lines)
+
+
+def _imports_from(node: Union[cst.Import, cst.ImportFrom], packages: set[str]) -> bool:
+    """Whether ``node`` may import one of ``packages`` (a relative import may)."""
+    if isinstance(node, cst.Import):
+        names = [get_full_name_for_node(alias.name) for alias in node.names]
+    elif node.relative or node.module is None:
+        return True
+    else:
+        names = [get_full_name_for_node(node.module)]
+    return any(name is None or name.split(".")[0] in packages for name in names)
+
+
+def _restore(stmt: cst.BaseStatement, body: Sequence[cst.BaseStatement]) -> cst.BaseStatement:
+    """The statement a placeholder stood in for, with the placeholder's leading lines."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return stmt
+    small = stmt.body[0]
+    if isinstance(small, cst.Expr):
+        mark = small.value
+    elif isinstance(small, cst.Import) and len(small.names) == 1:
+        mark = small.names[0].name
+    else:
+        return stmt
+    if not isinstance(mark, cst.Name) or not mark.value.startswith(_MARK):
+        return stmt
+    original = body[int(mark.value[len(_MARK) :])]
+    assert isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
+    if _lines(stmt.leading_lines) == _lines(original.leading_lines):
+        return original
+    return original.with_changes(leading_lines=stmt.leading_lines)
+
+
+def _lines(lines: Sequence[cst.EmptyLine]) -> list[tuple[bool, str, str, Optional[str]]]:
+    return [
+        (
+            line.indent,
+            line.whitespace.value,
+            line.comment.value if line.comment else "",
+            line.newline.value,
+        )
+        for line in lines
+    ]
 
 
 def _parsable_indent(tree: cst.Module) -> str:
