@@ -1,22 +1,23 @@
-"""Finishing the imports after a fix, with libcst's helpers, cheaply.
+"""Finishing the imports after a fix, cheaply.
 
-``AddImportsVisitor`` and ``RemoveImportsVisitor`` each analyse the whole module (imports,
-scopes, qualified names): seconds on a large file. Both only need the top-level imports,
-so they run on a module made of just those statements, spliced back afterwards. An
-import is removed only when its name occurs nowhere outside the top-level imports (a textual check,
-conservative: a mention in a string or comment keeps the import).
+Additions: ``_addimports`` decides and builds them as libcst's ``AddImportsVisitor`` does,
+from the first block of import lines alone (the visitor copies and walks the whole module).
+Removals: ``RemoveImportsVisitor`` analyses the whole module (imports, scopes, qualified
+names): seconds on a large file. It runs on a module of just the import line concerned,
+spliced back afterwards. An import is removed only when its name occurs nowhere outside
+the top-level imports (a textual check, conservative: a mention in a string or comment
+keeps the import).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import Optional, Union
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.helpers import get_full_name_for_node
+
+from dockfix.engine._addimports import add_imports
 
 _IMPORTS = (cst.Import, cst.ImportFrom)
 
@@ -43,105 +44,17 @@ def _is_import(stmt: cst.CSTNode) -> bool:
     )
 
 
-def _import_line(stmt: cst.BaseStatement) -> Optional[Union[cst.Import, cst.ImportFrom]]:
-    """The import of a line that is one import statement (what AddImportsVisitor takes for
-    an import line), else None."""
-    if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
-        small = stmt.body[0]
-        if isinstance(small, _IMPORTS):
-            return small
-    return None
-
-
 def _add(tree: cst.Module, context: CodemodContext) -> cst.Module:
-    # AddImportsVisitor adds after the first block of import lines (after a docstring), and
-    # reads or changes nothing after the statement that ends that block (it may give that
-    # one a blank line before it)
-    ends = (i for i, stmt in enumerate(tree.body) if i and _import_line(stmt) is None)
-    end = next(ends, len(tree.body)) + 1
     items = context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or []
-    packages = {str(item.module_name).split(".")[0] for item in items}
-    head = [_placeholder(i, stmt, packages) for i, stmt in enumerate(tree.body[:end])]
-    module = tree.with_changes(body=head, default_indent=_parsable_indent(tree))
-    done = AddImportsVisitor(context).transform_module(module)
-    body = [_restore(stmt, tree.body) for stmt in done.body]
-    return tree.with_changes(body=[*body, *tree.body[end:]])
-
-
-_MARK = "__dockfix_placeholder_"
-
-
-def _placeholder(index: int, stmt: cst.BaseStatement, packages: set[str]) -> cst.BaseStatement:
-    """A one-line stand-in for ``stmt``, with its leading lines, unless it may matter.
-
-    ``AddImportsVisitor`` walks and copies every node it is given. What it reads: whether
-    the first statement is a docstring or ``__strict__`` (a first simple statement stays);
-    which lines are one import each, and of those, the ones that import the packages being
-    added (they stay; any other import line becomes ``import <mark>``, still an import
-    line). It may add a blank line before a statement: the placeholder's leading lines go
-    back to the statement (``_restore``)."""
-    if index == 0 and isinstance(stmt, cst.SimpleStatementLine):
-        return stmt
-    assert isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-    mark = cst.Name(f"{_MARK}{index}")
-    found = _import_line(stmt)
-    if found is not None and _imports_from(found, packages):
-        return stmt
-    if found is not None:
-        small: cst.BaseSmallStatement = cst.Import(names=[cst.ImportAlias(name=mark)])
-    else:
-        small = cst.Expr(mark)
-    return cst.SimpleStatementLine(body=[small], leading_lines=stmt.leading_lines)
-
-
-def _imports_from(node: Union[cst.Import, cst.ImportFrom], packages: set[str]) -> bool:
-    """Whether ``node`` may import one of ``packages`` (a relative import may)."""
-    if isinstance(node, cst.Import):
-        names = [get_full_name_for_node(alias.name) for alias in node.names]
-    elif node.relative or node.module is None:
-        return True
-    else:
-        names = [get_full_name_for_node(node.module)]
-    return any(name is None or name.split(".")[0] in packages for name in names)
-
-
-def _restore(stmt: cst.BaseStatement, body: Sequence[cst.BaseStatement]) -> cst.BaseStatement:
-    """The statement a placeholder stood in for, with the placeholder's leading lines."""
-    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
-        return stmt
-    small = stmt.body[0]
-    if isinstance(small, cst.Expr):
-        mark = small.value
-    elif isinstance(small, cst.Import) and len(small.names) == 1:
-        mark = small.names[0].name
-    else:
-        return stmt
-    if not isinstance(mark, cst.Name) or not mark.value.startswith(_MARK):
-        return stmt
-    original = body[int(mark.value[len(_MARK) :])]
-    assert isinstance(original, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-    if _lines(stmt.leading_lines) == _lines(original.leading_lines):
-        return original
-    return original.with_changes(leading_lines=stmt.leading_lines)
-
-
-def _lines(lines: Sequence[cst.EmptyLine]) -> list[tuple[bool, str, str, Optional[str]]]:
-    return [
-        (
-            line.indent,
-            line.whitespace.value,
-            line.comment.value if line.comment else "",
-            line.newline.value,
-        )
-        for line in lines
-    ]
+    config = tree.with_changes(default_indent=_parsable_indent(tree)).config_for_parsing
+    return add_imports(tree, items, context.full_package_name, config)
 
 
 def _parsable_indent(tree: cst.Module) -> str:
-    """The module's indent as libcst's helpers may parse new code with: a file whose first
+    """The module's indent as new import lines may be parsed with: a file whose first
     indented block starts with a form feed gives an indent libcst's own parser config
-    rejects. Only the import statements go through the helpers (no block, so the indent
-    shows nowhere), and the module keeps its own indent when they are spliced back."""
+    rejects. An import line has no block, so the indent shows nowhere, and the module
+    keeps its own."""
     return "".join(c for c in tree.default_indent if c in " \t") or "    "
 
 
