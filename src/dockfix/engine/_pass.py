@@ -19,7 +19,8 @@ from libcst.metadata import MetadataWrapper
 
 from dockfix.engine._cstfast import install as _install_reflection_cache
 from dockfix.engine._imports import finish_imports
-from dockfix.engine._reduce import Reduction, first_indent
+from dockfix.engine._reduce import Reduction, first_indent, parse
+from dockfix.engine._split import accepted
 from dockfix.engine._transformer import Transformer
 from dockfix.engine._types import Accept, FileResult, Settings
 from dockfix.rules._base import Rule
@@ -65,8 +66,8 @@ def analyze_reduced(
         fixed = _splice(source, reduction.source, reduction.spans, module.bytes, fixed_module.bytes)
         if fixed is None:
             return None
-        if fixed != source:
-            ast.parse(fixed)  # the source parsed with ast, so must its fix
+        if fixed != source and not accepted(fixed) and parse(fixed) is None:
+            return None  # the source parsed with ast, so must its fix
     except Exception:
         return None
     return FileResult(source, fixed, findings, applied=tuple(transformer.applied))

@@ -81,6 +81,20 @@ def groups(source: bytes) -> Optional[list[Group]]:
         return _groups(source, starts)
 
 
+def accepted(source: bytes) -> bool:
+    """Whether the compiler front end takes the whole of ``source`` as a module: CPython's
+    parser and scope pass, without building ``ast`` objects (on the dense benchmark corpus
+    about 1.8 ms a file where ``ast.parse`` takes 2.9). The scope pass refuses a few things
+    ``ast.parse`` takes (``nonlocal`` at module level): ask ``ast`` when this says no."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            _accept(source, "<module>", "exec")
+        except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError):
+            return False
+    return True
+
+
 def _groups(source: bytes, starts: list[int]) -> Optional[list[Group]]:
     found: list[Group] = []
     line = source.count(b"\n", 0, starts[0]) + 1
