@@ -159,6 +159,13 @@ def test_sarif_runs_use_the_cache_and_keep_the_fixes(tmp_path: Path, calls: list
         '"not a list"',
         '[[["DF999", 1, 1], []]]',  # a fix for no finding
         '[[["DF001", 5, 5], [[1, "two", "x"]]]]',
+        '""',  # found by review: these were taken as "no fixes"
+        "{}",
+        '[[["DF001", 5, 5], [[1, 1, null]]]]',  # and this as the text "None"
+        '[[["DF001", 5, 5], [[1.0, 1, "x"]]]]',
+        '[[["DF001", 5, 5], [[true, 1, "x"]]]]',
+        '[[["DF001", 5, 5], [[2, 1, "x"]]]]',
+        '[[["DF001", "5", 5], []]]',
     ],
 )
 def test_a_corrupted_fix_entry_is_ignored(tmp_path: Path, calls: list[str], fixes: str) -> None:

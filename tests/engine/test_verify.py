@@ -60,3 +60,21 @@ def test_when_the_scope_pass_refuses_ast_decides(monkeypatch: pytest.MonkeyPatch
 )
 def test_accepted(source: bytes, expected: bool) -> None:
     assert accepted(source) is expected
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b'"Doc" "string."\nfrom __future__ import annotations\nimport subprocess\n\n\n'
+        b"def f(c):\n    subprocess.run(['docker', 'rm', '-f', c])\n",
+        b"from __future__ import annotations; import subprocess\n\n\n"
+        b"def f(c):\n    subprocess.run(['docker', 'rm', '-f', c])\n",
+    ],
+)
+def test_the_import_never_goes_above_a_future_import(source: bytes) -> None:
+    """Found by review: libcst's import helper put the new import above the ``from
+    __future__`` line after a docstring it does not recognise; the fix did not compile."""
+    result = analyze(source, Settings(), path="m.py")
+    assert result.error is None
+    assert result.applied
+    compile(result.fixed, "m.py", "exec", dont_inherit=True)

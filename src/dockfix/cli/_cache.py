@@ -116,20 +116,38 @@ def load(cache_dir: str, entry: str) -> Optional[Entry]:
 
 
 def _fixes(items: Any, findings: tuple[Finding, ...]) -> Fixes:
+    """The fixes of an entry, checked as strictly as they were written (anything else
+    raises: the entry is then missing)."""
     keys = {f.key for f in findings}
-    found = []
-    for key, replacements in items:
-        code, line, column = key
-        finding_key = (str(code), int(line), int(column))
-        if finding_key not in keys:
-            raise ValueError("a fix for no finding")
-        found.append(
-            (
-                finding_key,
-                tuple(Replacement(int(a), int(b), str(text)) for a, b, text in replacements),
-            )
-        )
-    return tuple(found)
+    if not isinstance(items, list):
+        raise ValueError("not a list of fixes")
+    found: dict[tuple[str, int, int], tuple[Replacement, ...]] = {}
+    for item in items:
+        key_items, replacements = item
+        code, line, column = key_items
+        key = (_text(code), _number(line), _number(column))
+        if key not in keys or key in found or not isinstance(replacements, list):
+            raise ValueError("a fix for no finding, or twice")
+        done = []
+        for start, end, text in replacements:
+            start, end = _number(start), _number(end)
+            if not 1 <= start <= end:
+                raise ValueError("not a line range")
+            done.append(Replacement(start, end, _text(text)))
+        found[key] = tuple(done)
+    return tuple(found.items())
+
+
+def _number(value: Any) -> int:
+    if type(value) is not int:
+        raise ValueError("not an int")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not a str")
+    return value
 
 
 def _finding(item: Any) -> Finding:

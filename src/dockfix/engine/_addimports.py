@@ -17,7 +17,9 @@ What the visitor does (libcst 1.9, ``libcst/codemod/visitors/_add_imports.py``):
   n`` by ``from m import n`` or ``from m import *``); aliased imports do not count;
 - names to import from a module that a top ``from m import ...`` line already imports from
   are put first on that line, sorted (the first such line);
-- the rest become new lines after the top imports: ``import m`` lines sorted by module, then
+- the rest become new lines after the top imports (and never above a ``from __future__``
+  line, where the visitor puts them after a docstring it does not skip: see
+  ``_after_futures``): ``import m`` lines sorted by module, then
   ``from m import a, b`` lines sorted by module, with sorted names; the statement after
   them gets a blank line before it unless its leading lines start with a blank line.
 """
@@ -32,6 +34,7 @@ from libcst.codemod.visitors import ImportItem
 from libcst.helpers import get_absolute_module_from_package_for_import
 
 _IMPORTS = (cst.Import, cst.ImportFrom)
+_STRINGS = (cst.SimpleString, cst.ConcatenatedString)
 
 
 def import_line(stmt: cst.BaseStatement) -> Optional[Union[cst.Import, cst.ImportFrom]]:
@@ -86,13 +89,41 @@ def add_imports(
                 body[start + offset] = line.with_changes(body=[merged])
     if not plain and not wanted:
         return tree.with_changes(body=body)
-    end = start + len(top)
+    end = max(start + len(top), _after_futures(tree.body))
     new = [cst.parse_statement(f"import {module}", config=config) for module in sorted(plain)]
     new.extend(
         cst.parse_statement(f"from {module} import {', '.join(sorted(names))}", config=config)
         for module, names in wanted.items()
     )
     return tree.with_changes(body=[*body[:end], *new, *_blank_before(body[end:])])
+
+
+def _after_futures(body: Sequence[cst.BaseStatement]) -> int:
+    """Past the module's ``from __future__`` lines, when they open it (after a docstring of
+    any form); else 0. The one place this differs from the visitor: it skips only a plain
+    string docstring, so after ``"Doc" "string."`` or with ``from __future__ import x;
+    import y`` it put the new import above the future import, which does not compile."""
+    end = 0
+    for index, stmt in enumerate(body):
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            break
+        smalls = stmt.body
+        first = smalls[0] if index == 0 and len(smalls) == 1 else None
+        if isinstance(first, cst.Expr) and isinstance(first.value, _STRINGS):
+            continue  # the docstring
+        if not smalls or not _future(smalls[0]):
+            break
+        end = index + 1  # a line that starts with a future import: after it
+    return end
+
+
+def _future(small: cst.BaseSmallStatement) -> bool:
+    return (
+        isinstance(small, cst.ImportFrom)
+        and not small.relative
+        and isinstance(small.module, cst.Name)
+        and small.module.value == "__future__"
+    )
 
 
 def _skip_first(tree: cst.Module) -> bool:

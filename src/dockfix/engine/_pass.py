@@ -66,8 +66,8 @@ def analyze_reduced(
         fixed = _splice(source, reduction.source, reduction.spans, module.bytes, fixed_module.bytes)
         if fixed is None:
             return None
-        if fixed != source and not accepted(fixed) and parse(fixed) is None:
-            return None  # the source parsed with ast, so must its fix
+        if fixed != source and not _compiles_as_source(source, fixed):
+            return None  # the full pass reports it
     except Exception:
         return None
     return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
@@ -199,7 +199,23 @@ def analyze_full(
         except Exception as exc:
             error = f"the fix would not parse, file left unchanged: {_first_line(exc)}"
             return FileResult(source, source, findings, error)
+        if not _compiles_as_source(source, fixed):
+            error = (
+                "the fix would not compile (an import added before a `from __future__` "
+                "import?), file left unchanged"
+            )
+            return FileResult(source, source, findings, error)
     return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
+
+
+def _compiles_as_source(source: bytes, fixed: bytes) -> bool:
+    """Whether Python's parser takes ``fixed`` as it takes ``source``: the compiler front
+    end (``_split.accepted``) must take the fix when it takes the source (it also checks
+    what ``ast.parse`` and libcst do not, such as an import above a ``from __future__``
+    line); when it refuses the source too (``nonlocal`` at module level), ``ast`` decides."""
+    if accepted(fixed):
+        return True
+    return not accepted(source) and parse(fixed) is not None
 
 
 def parse_error(source: bytes, path: str) -> FileResult:
