@@ -199,7 +199,7 @@ def analyze_full(
         except Exception as exc:
             error = f"the fix would not parse, file left unchanged: {_first_line(exc)}"
             return FileResult(source, source, findings, error)
-        if not _compiles_as_source(source, fixed):
+        if not accepted(fixed) and accepted(source):  # neither, for 3.12+ syntax on 3.11
             error = (
                 "the fix would not compile (an import added before a `from __future__` "
                 "import?), file left unchanged"
