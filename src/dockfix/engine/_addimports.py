@@ -37,7 +37,7 @@ _IMPORTS = (cst.Import, cst.ImportFrom)
 _STRINGS = (cst.SimpleString, cst.ConcatenatedString)
 
 
-def import_line(stmt: cst.BaseStatement) -> Optional[Union[cst.Import, cst.ImportFrom]]:
+def _import_line(stmt: cst.BaseStatement) -> Optional[Union[cst.Import, cst.ImportFrom]]:
     """The import of a line that is one import statement (what the visitor takes for an
     import line), else None."""
     if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
@@ -70,7 +70,7 @@ def add_imports(
     start = 1 if _skip_first(tree) else 0
     top: list[Union[cst.Import, cst.ImportFrom]] = []
     for stmt in tree.body[start:]:
-        found = import_line(stmt)
+        found = _import_line(stmt)
         if found is None:
             break
         top.append(found)
