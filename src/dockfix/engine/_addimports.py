@@ -188,3 +188,11 @@ def _blank_before(statements: Sequence[cst.BaseStatement]) -> list[cst.BaseState
     if lines and lines[0].comment is None:
         return list(statements)
     return [first.with_changes(leading_lines=(cst.EmptyLine(), *lines)), *statements[1:]]
+
+
+def parsable_indent(tree: cst.Module) -> str:
+    """The module's indent as new import lines may be parsed with: a file whose first
+    indented block starts with a form feed gives an indent libcst's own parser config
+    rejects. An import line has no block, so the indent shows nowhere, and the module
+    keeps its own."""
+    return "".join(c for c in tree.default_indent if c in " \t") or "    "

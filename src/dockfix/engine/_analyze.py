@@ -53,6 +53,10 @@ def analyze(
         found = _split_findings(source, settings)  # check mode: a fix needs the whole ast
         if found is not None:
             return FileResult(source, source, found)
+    if fast and accept is None and not _off("DOCKFIX_NO_REDUCE", "DOCKFIX_NO_SPLIT"):
+        fixed = _fast_fix(source, settings)  # every fix applied: the common shape without
+        if fixed is not None:  # the libcst pass over the module
+            return fixed
     tree = parse(source)
     with _deep_recursion():
         if tree is not None and not os.environ.get("DOCKFIX_NO_REDUCE"):
@@ -178,6 +182,17 @@ def _split_findings(source: bytes, settings: Settings) -> Optional[tuple[Finding
     if reduction is None:
         return None
     return _fast_reduced(reduction, parse(reduction.source), settings)
+
+
+def _fast_fix(source: bytes, settings: Settings) -> Optional[FileResult]:
+    """Fix mode's result from ``_fastfix`` (imported on first use: it brings libcst), or
+    None when the libcst pass must run. It runs under the caller's recursion limit, as
+    ``_split_findings`` does."""
+    from dockfix.engine._fastfix import fast_fix
+
+    return fast_fix(
+        source, settings, _triggers(ALL_RULES, settings), _call_names(ALL_RULES, settings)
+    )
 
 
 def _fast_reduced(

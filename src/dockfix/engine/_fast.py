@@ -108,6 +108,16 @@ class _Scan:
         return found
 
 
+@dataclass(frozen=True)
+class Found:
+    """A finding and what the libcst pass would fix it from (for ``_fastfix``)."""
+
+    finding: Finding
+    call: ast.Call
+    docker: DockerCall
+    verdict: Verdict
+
+
 def fast_findings(
     source: bytes, tree: ast.Module, settings: Settings, *, screened: bool = False
 ) -> Optional[tuple[Finding, ...]]:
@@ -117,6 +127,14 @@ def fast_findings(
     ``screened``: ``source`` is a reduction (``_reduce``), so it is already known to be
     UTF-8 without a lone ``\\r`` and to import no Docker SDK.
     """
+    found = fast_found(source, tree, settings, screened=screened)
+    return None if found is None else tuple(item.finding for item in found)
+
+
+def fast_found(
+    source: bytes, tree: ast.Module, settings: Settings, *, screened: bool = False
+) -> Optional[tuple[Found, ...]]:
+    """``fast_findings`` with what each finding was read from, in the same order."""
     command_rules = _command_rules(settings)
     if command_rules is None or source.startswith(_BOM):
         return None
@@ -164,19 +182,19 @@ class _Analysis:
             self._mention = Mentions(self.source, self.tree, triggers)
         return self._mention
 
-    def findings(self) -> tuple[Finding, ...]:
+    def findings(self) -> tuple[Found, ...]:
         if not self.rules:
             return ()
-        found: list[tuple[tuple[int, int], Finding]] = []
+        found: list[tuple[tuple[int, int], Found]] = []
         for call in self.scan.calls:
-            finding = self._finding(call)
-            if finding is not None:
-                found.append(((call.end_lineno or 0, call.end_col_offset or 0), finding))
+            item = self._finding(call)
+            if item is not None:
+                found.append(((call.end_lineno or 0, call.end_col_offset or 0), item))
         found.sort(key=lambda item: item[0])  # the libcst pass reports calls as it leaves them
-        return tuple(finding for _, finding in found)
+        return tuple(item for _, item in found)
 
     # -- one call ----------------------------------------------------------------------
-    def _finding(self, call: ast.Call) -> Optional[Finding]:
+    def _finding(self, call: ast.Call) -> Optional[Found]:
         func = call.func
         if isinstance(func, ast.Attribute):
             if func.attr not in API_NAMES:
@@ -208,9 +226,9 @@ class _Analysis:
         if verdict is None:
             return None
         rule, answer = verdict
-        return self._report(call, rule, answer, used)
+        return Found(self._report(call, rule, answer, used), call, docker, answer)
 
-    def _not_imported(self, node: ast.expr) -> Optional[Finding]:
+    def _not_imported(self, node: ast.expr) -> Optional[Found]:
         """``a.b.run(...)``: an API only if the chain starts at an import (declined)."""
         while isinstance(node, ast.Attribute):
             node = node.value

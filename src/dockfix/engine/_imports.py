@@ -17,7 +17,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from dockfix.engine._addimports import add_imports
+from dockfix.engine._addimports import add_imports, parsable_indent
 
 _IMPORTS = (cst.Import, cst.ImportFrom)
 
@@ -46,16 +46,8 @@ def _is_import(stmt: cst.CSTNode) -> bool:
 
 def _add(tree: cst.Module, context: CodemodContext) -> cst.Module:
     items = context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or []
-    config = tree.with_changes(default_indent=_parsable_indent(tree)).config_for_parsing
+    config = tree.with_changes(default_indent=parsable_indent(tree)).config_for_parsing
     return add_imports(tree, items, context.full_package_name, config)
-
-
-def _parsable_indent(tree: cst.Module) -> str:
-    """The module's indent as new import lines may be parsed with: a file whose first
-    indented block starts with a form feed gives an indent libcst's own parser config
-    rejects. An import line has no block, so the indent shows nowhere, and the module
-    keeps its own."""
-    return "".join(c for c in tree.default_indent if c in " \t") or "    "
 
 
 def _unused(
@@ -78,7 +70,7 @@ def _remove(tree: cst.Module, context: CodemodContext, modules: set[str]) -> cst
     carry: tuple[cst.EmptyLine, ...] = ()
     for stmt in body:
         if _is_import(stmt) and _mentions(tree, stmt, modules):
-            alone = tree.with_changes(body=[stmt], default_indent=_parsable_indent(tree))
+            alone = tree.with_changes(body=[stmt], default_indent=parsable_indent(tree))
             done = RemoveImportsVisitor(context).transform_module(alone)
             if not done.body:
                 assert isinstance(stmt, cst.SimpleStatementLine)

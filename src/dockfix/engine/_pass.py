@@ -19,7 +19,7 @@ from libcst.metadata import MetadataWrapper
 
 from dockfix.engine._cstfast import install as _install_reflection_cache
 from dockfix.engine._imports import finish_imports
-from dockfix.engine._reduce import Reduction, first_indent, parse
+from dockfix.engine._reduce import Reduction, compiles_as_source, first_indent
 from dockfix.engine._split import accepted
 from dockfix.engine._transformer import Transformer
 from dockfix.engine._types import Accept, FileResult, Settings
@@ -66,7 +66,7 @@ def analyze_reduced(
         fixed = _splice(source, reduction.source, reduction.spans, module.bytes, fixed_module.bytes)
         if fixed is None:
             return None
-        if fixed != source and not _compiles_as_source(source, fixed):
+        if fixed != source and not compiles_as_source(source, fixed):
             return None  # the full pass reports it
     except Exception:
         return None
@@ -203,17 +203,6 @@ def analyze_full(
             error = "Python's compiler refuses the fix, file left unchanged"
             return FileResult(source, source, findings, error)
     return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
-
-
-def _compiles_as_source(source: bytes, fixed: bytes) -> bool:
-    """Whether Python's parser takes ``fixed`` as it takes ``source``: the compiler front
-    end (``_split.accepted``) must take the fix when it takes the source (its scope pass
-    checks more than ``ast.parse``); when it refuses the source too (``nonlocal`` at module
-    level), ``ast`` decides. Where a future import sits is checked by neither on 3.11:
-    ``_addimports`` never puts an import above one."""
-    if accepted(fixed):
-        return True
-    return not accepted(source) and parse(fixed) is not None
 
 
 def parse_error(source: bytes, path: str) -> FileResult:

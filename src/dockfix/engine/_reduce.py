@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional, Union
 
-from dockfix.engine._split import groups
+from dockfix.engine._split import accepted, groups
 
 _BOM = b"\xef\xbb\xbf"
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -122,6 +122,17 @@ def parse(source: bytes) -> Optional[ast.Module]:
             return ast.parse(source)
     except (SyntaxError, ValueError, UnicodeError, RecursionError, MemoryError):
         return None
+
+
+def compiles_as_source(source: bytes, fixed: bytes) -> bool:
+    """Whether Python's parser takes ``fixed`` as it takes ``source``: the compiler front
+    end (``_split.accepted``) must take the fix when it takes the source (its scope pass
+    checks more than ``ast.parse``); when it refuses the source too (``nonlocal`` at module
+    level), ``ast`` decides. Where a future import sits is checked by neither on 3.11:
+    ``_addimports`` never puts an import above one."""
+    if accepted(fixed):
+        return True
+    return not accepted(source) and parse(fixed) is not None
 
 
 def _parse_group(first: int, text: bytes) -> list[ast.stmt]:

@@ -1,0 +1,445 @@
+"""Fix mode without the libcst pass over the module, for the common shape.
+
+``dockfix fix`` spent most of a file's time in libcst: parsing the (reduced) module,
+computing positions and scopes for every node, walking it with the transformer. When
+``_fast`` reads a file's findings from ``ast`` (the common shape: a literal argv, plain
+imports), everything the libcst pass decides about a fix is known already: the verdict,
+whether the result is used, the API and the call's spelling. What is left is to build the
+replacement, and libcst does that here as the pass does (``_rewrite.build_call``), but on
+the call's own text (``parse_expression``); the new imports are added to the module's
+first lines as the pass adds them (``_addimports``), on those lines alone. The edits are
+then made to the file's bytes, and the fixed file goes through the same check as the
+pass's (``_reduce.compiles_as_source``).
+
+It answers only where the result is sure to be the pass's, byte for byte, and declines
+(``None``: the pass runs) otherwise:
+
+- a fix that replaces statements (``ReplaceStatements``, ``RunnerCalls``), or two fixed
+  calls that overlap;
+- an import the fix makes unused may be removed: the pass removes a top-level import
+  when its name occurs nowhere else (``_imports._unused``); here the name must occur in a
+  top-level statement that is not an import line after the fix (then the pass keeps it
+  too), else the pass decides;
+- libcst does not render the call's text, or the first lines, exactly as they are; the
+  text around the call on its first and last lines is not of a simple kind (an
+  assignment, ``return``, ``await``, a trailing comment...);
+- a ``\\r``, a form feed or a BOM anywhere, or a statement sharing a line with an import
+  among the first lines.
+
+``tests/engine/test_fast.py`` compares fix mode with and without it (``DOCKFIX_NO_FAST``)
+on every rule case, fixture, generated module and on the dense corpus.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Collection, Sequence
+from typing import Optional
+
+import libcst as cst
+from libcst.codemod.visitors import ImportItem
+
+from dockfix.engine._addimports import add_imports, parsable_indent
+from dockfix.engine._fast import Found, fast_found
+from dockfix.engine._reduce import Reduction, Unsplit, compiles_as_source, parse, reduce_split
+from dockfix.engine._rewrite import Target, build_call, parse_target
+from dockfix.engine._types import FileResult, Settings
+from dockfix.rules._base import CallExecutor, ReplaceStatements, ReplaceWith, RunnerCalls
+
+_BOM = b"\xef\xbb\xbf"
+# The text before a fixed call on its first line, and after it on its last one, that
+# libcst renders as it is: indentation, assignment targets, ``return``/``await``; an
+# attribute read, closing brackets, a comment.
+_BEFORE = re.compile(rb"[ \t]*(?:(?:return|await|yield)[ \t]+|[\w.]+[ \t]*=[ \t]*)*")
+_AFTER = re.compile(rb"(?:\.\w+)*[ \t]*(?:#[^\r\n]*)?\n?")
+_EMPTY = cst.Module(body=())
+_PLACEHOLDER = b"pass\n"
+_PAST_THE_END = 1 << 62
+
+_Removal = tuple[str, Optional[str], Optional[str]]  # (module, obj, asname), as libcst's
+
+
+def fast_fix(
+    source: bytes,
+    settings: Settings,
+    triggers: Collection[bytes],
+    calls: Collection[str],
+) -> Optional[FileResult]:
+    """The result of fix mode applying every fix (``accept`` None) for ``source``, or None
+    when the libcst pass must decide. Never raises."""
+    if b"\r" in source or b"\f" in source or source.startswith(_BOM):
+        return None
+    try:
+        reduction = reduce_split(source, triggers, calls, fixes=True)
+    except (Unsplit, RecursionError, MemoryError):
+        return None
+    if reduction is None:
+        return None
+    tree = parse(reduction.source)
+    if tree is None:
+        return None
+    try:
+        found = fast_found(reduction.source, tree, settings, screened=True)
+        if found is None:
+            return None
+        return _fixed(source, reduction, tree, found, settings)
+    except (_Decline, RecursionError):
+        return None
+
+
+class _Decline(Exception):
+    """The pass must decide."""
+
+
+def _fixed(
+    source: bytes,
+    reduction: Reduction,
+    tree: ast.Module,
+    found: tuple[Found, ...],
+    settings: Settings,
+) -> Optional[FileResult]:
+    """The fixes of ``found`` (read from ``tree``, the reduced module) made to ``source``."""
+    findings = tuple(item.finding for item in found)
+    todo = [item for item in found if item.finding.fixable]
+    if not todo:
+        return FileResult(source, source, findings)
+    lines = source.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    target = parse_target(settings.runner or settings.executor)
+    additions: list[ImportItem] = []
+    removals: list[_Removal] = []
+    edits: list[tuple[int, int, bytes]] = []
+    for item in todo:
+        start = offsets[item.call.lineno - 1] + item.call.col_offset
+        end = offsets[(item.call.end_lineno or 0) - 1] + (item.call.end_col_offset or 0)
+        if edits and start < edits[-1][1]:
+            raise _Decline  # calls inside calls: the pass fixes the inner one first
+        _plain_around(source, offsets, item.call, start, end)
+        edits.append(
+            (start, end, _replacement(source[start:end], item, target, additions, removals))
+        )
+    cut_index = _cut(tree)[0]
+    unused: list[_Removal] = []
+    for removal in dict.fromkeys(removals):
+        name = _removal_name(removal)
+        if _still_used(name, source, tree, reduction.spans, offsets, edits):
+            continue  # the pass keeps the import
+        if _mentioned(name, source, tree, offsets, edits):
+            raise _Decline  # the pass may keep it or not
+        unused.append(removal)
+    if unused:
+        edits = sorted(edits + _removals(source, tree, offsets, unused, cut_index))
+    fixed = _apply(source, edits)
+    if additions:
+        fixed = _with_imports(fixed, tree, reduction.spans, offsets, additions, edits[0][0])
+    if fixed != source and not compiles_as_source(source, fixed):
+        return None
+    return FileResult(source, fixed, findings, applied=tuple(item.finding.key for item in todo))
+
+
+def _plain_around(source: bytes, offsets: list[int], call: ast.Call, start: int, end: int) -> None:
+    """Decline unless the text before the call on its first line and after it on its last
+    line is of a kind libcst renders unchanged."""
+    line_start = offsets[call.lineno - 1]
+    if _BEFORE.fullmatch(source, line_start, start) is None:
+        raise _Decline
+    line_end = offsets[call.end_lineno or 0]
+    if _AFTER.fullmatch(source, end, line_end) is None:
+        raise _Decline
+
+
+def _replacement(
+    text: bytes,
+    item: Found,
+    target: Target,
+    additions: list[ImportItem],
+    removals: list[_Removal],
+) -> bytes:
+    """The new text of the call, as ``Transformer._apply`` builds it; records the imports
+    the pass would schedule."""
+    fix = item.verdict.fix
+    if fix is None or isinstance(fix, (ReplaceStatements, RunnerCalls)):
+        raise _Decline
+    code = text.decode("utf-8")
+    try:
+        node = cst.parse_expression(code)
+    except Exception:
+        raise _Decline from None
+    if not isinstance(node, cst.Call) or node.lpar or _EMPTY.code_for_node(node) != code:
+        raise _Decline
+    pipe = "subprocess.PIPE"
+    if isinstance(fix, ReplaceWith):
+        additions.extend(ImportItem(module, obj) for module, obj in fix.imports)
+    else:
+        if target.module is not None and target.obj is not None:
+            additions.append(ImportItem(target.module, target.obj))
+        removals.extend(_scheduled(item))
+        if isinstance(fix, CallExecutor) and fix.needs_pipe:
+            func = item.call.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                pipe = f"{func.value.id}.PIPE"
+            else:
+                additions.append(ImportItem("subprocess"))
+    new = build_call(node, fix, target, pipe)
+    return _EMPTY.code_for_node(new).encode("utf-8")
+
+
+def _scheduled(item: Found) -> list[_Removal]:
+    """``Transformer._schedule_removal``: the imports the pass removes when unused."""
+    docker = item.docker
+    if docker.argv_shape in ("shlex-split", "shell-plain") or docker.program_kind == "which":
+        raise _Decline  # not a shape ``_fast`` reads
+    module, _, obj = docker.api.rpartition(".")
+    func = item.call.func
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        alias = func.value.id
+        return [(module, None, None if alias == module else alias)]
+    if isinstance(func, ast.Name):
+        return [(module, obj, None if func.id == obj else func.id)]
+    return []
+
+
+def _still_used(
+    name: str,
+    source: bytes,
+    tree: ast.Module,
+    spans: Sequence[tuple[int, int]],
+    offsets: list[int],
+    edits: Sequence[tuple[int, int, bytes]],
+) -> bool:
+    """Whether ``name`` occurs, after the edits, on the lines of a top-level statement that
+    is kept whole in the reduction (``tree``, stubbed ranges ``spans``) and shares no line
+    with an import: the pass, whichever module it analyses, looks for the name in the text
+    of every such statement (``_imports._unused``) and then keeps the import."""
+    pattern = _name_pattern(name)
+    import_lines = _import_lines(tree)
+    for stmt in tree.body:
+        first, last = _first_line(stmt), stmt.end_lineno or stmt.lineno
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)) or any(
+            line in import_lines for line in range(first, last + 1)
+        ):
+            continue
+        if any(a <= first <= b for a, b in spans):
+            continue  # a stub
+        text = _slice(source, offsets[first - 1], offsets[last], edits)
+        if pattern.search(text.decode("utf-8")):
+            return True
+    return False
+
+
+def _removal_name(removal: _Removal) -> str:
+    module, obj, asname = removal
+    return str(asname or obj or module.split(".")[0])
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """What ``_imports._unused`` looks for."""
+    return re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+
+
+def _import_lines(tree: ast.Module) -> set[int]:
+    return {
+        line
+        for stmt in tree.body
+        if isinstance(stmt, (ast.Import, ast.ImportFrom))
+        for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
+    }
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    """A statement's first line, its decorators' included."""
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([stmt.lineno, *(d.lineno for d in decorators)])
+
+
+def _mentioned(
+    name: str,
+    source: bytes,
+    tree: ast.Module,
+    offsets: list[int],
+    edits: Sequence[tuple[int, int, bytes]],
+) -> bool:
+    """Whether ``name`` occurs, after the edits, anywhere outside the lines of top-level
+    import statements: all the text the pass may look in is there."""
+    skipped = _import_lines(tree)
+    kept: list[bytes] = []
+    start = 0
+    for number in range(1, len(offsets)):
+        if number in skipped:
+            if start < offsets[number - 1]:
+                kept.append(_slice(source, start, offsets[number - 1], edits))
+            start = offsets[number]
+    kept.append(_slice(source, start, len(source), edits))
+    return _name_pattern(name).search(b"".join(kept).decode("utf-8")) is not None
+
+
+def _slice(source: bytes, start: int, end: int, edits: Sequence[tuple[int, int, bytes]]) -> bytes:
+    """``source[start:end]`` with the edits inside it made."""
+    inside = [(a - start, b - start, new) for a, b, new in edits if start <= a and b <= end]
+    return _apply(source[start:end], inside)
+
+
+def _removals(
+    source: bytes,
+    tree: ast.Module,
+    offsets: list[int],
+    unused: list[_Removal],
+    cut_index: Optional[int],
+) -> list[tuple[int, int, bytes]]:
+    """The edits that remove the ``unused`` imports, as ``_imports._remove`` does: each
+    top-level import line naming one of their modules goes through libcst's
+    ``RemoveImportsVisitor`` alone; one it empties goes, with its leading lines, which the
+    next statement takes when it has none.
+
+    Done here on the import with the lines around it, between two ``pass`` lines standing
+    in for the statements before and after it. The lines above it that are blank or
+    comments at column 0 are its leading lines in the module too (the statement above,
+    maybe a stub in ``tree``, ends before them, and a block above owns only the lines up
+    to its last comment indented further). Declines an import among the first lines (the
+    additions' place), sharing a line, or next to another such import."""
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import RemoveImportsVisitor
+
+    modules = {module.split(".")[0] for module, _, _ in unused}
+    body = tree.body
+    found: list[tuple[int, int, bytes]] = []
+    for index, stmt in enumerate(body):
+        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            continue
+        first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
+        text = source[offsets[first - 1] : offsets[last]]
+        if not any(module.encode() in text for module in modules):
+            continue
+        if cut_index is None or index <= cut_index:
+            raise _Decline
+        previous, after = body[index - 1], body[index + 1] if index + 1 < len(body) else None
+        if (previous.end_lineno or 0) >= first:
+            raise _Decline
+        if after is not None and (
+            _first_line(after) <= last
+            or (
+                isinstance(after, (ast.Import, ast.ImportFrom))
+                and any(module in ast.unparse(after) for module in modules)
+            )
+        ):
+            raise _Decline
+        above = first - 1  # up over the lines the import owns: blank, or comments at column 0
+        while above > 0 and _owned(source[offsets[above - 1] : offsets[above]]):
+            above -= 1
+        if above == 0 or not source[offsets[above - 1] : offsets[above]].strip():
+            raise _Decline  # a line of blanks: the block above may own it
+        start = offsets[above]
+        end = offsets[_first_line(after) - 1] if after is not None else len(source)
+        around = source[start:end]
+        if any(line[:1] in (b" ", b"\t") for line in around.splitlines()):
+            raise _Decline  # a line the block above may own
+        mini = (_PLACEHOLDER + around + (_PLACEHOLDER if after is not None else b"")).decode()
+        try:
+            module = cst.parse_module(mini)
+        except Exception:
+            raise _Decline from None
+        if module.code != mini or len(module.body) != (3 if after is not None else 2):
+            raise _Decline
+        node = module.body[1]
+        context = CodemodContext()
+        context.scratch[RemoveImportsVisitor.CONTEXT_KEY] = list(unused)
+        alone = module.with_changes(body=[node])
+        done = RemoveImportsVisitor(context).transform_module(alone)
+        rest = list(module.body[2:])
+        if done.body:
+            new_body = [module.body[0], done.body[0], *rest]
+        else:
+            assert isinstance(node, cst.SimpleStatementLine)
+            if rest and node.leading_lines:
+                following = rest[0]
+                assert isinstance(following, cst.SimpleStatementLine)
+                if not following.leading_lines:
+                    rest[0] = following.with_changes(leading_lines=node.leading_lines)
+            new_body = [module.body[0], *rest]
+        code = module.with_changes(body=new_body).code.encode("utf-8")
+        code = code[len(_PLACEHOLDER) :]
+        if after is not None:
+            code = code[: -len(_PLACEHOLDER)]
+        found.append((start, end, code))
+    return found
+
+
+def _owned(line: bytes) -> bool:
+    return line == b"\n" or line.startswith(b"#")
+
+
+def _apply(text: bytes, edits: Sequence[tuple[int, int, bytes]]) -> bytes:
+    """``text`` with each ``(start, end, new)`` edit made (in order, not overlapping)."""
+    parts: list[bytes] = []
+    at = 0
+    for start, end, new in edits:
+        parts += [text[at:start], new]
+        at = end
+    parts.append(text[at:])
+    return b"".join(parts)
+
+
+def _with_imports(
+    fixed: bytes,
+    tree: ast.Module,
+    spans: Sequence[tuple[int, int]],
+    offsets: list[int],
+    additions: list[ImportItem],
+    edited: int,
+) -> bytes:
+    """``fixed`` with the imports added as ``_addimports`` adds them to the whole module.
+
+    It decides from the statements up to the first that is neither an import nor the first
+    docstring (or ``__strict__`` line); that one is stood in for by ``pass`` (only its
+    kind and its leading lines count, which are kept). The first lines must be unchanged by
+    the fixes (``edited``: where the first starts), and must hold no stub (they are then
+    the file's own)."""
+    cut_index, cut_line = _cut(tree)
+    cut = len(fixed) if cut_index is None else offsets[cut_line - 1]
+    if (spans and spans[0][0] < cut_line) or edited < cut:
+        raise _Decline  # a stub or a fix among the first lines
+    head = fixed[:cut]
+    text = (head + (_PLACEHOLDER if cut < len(fixed) else b"")).decode("utf-8")
+    try:
+        module = cst.parse_module(text)
+    except Exception:
+        raise _Decline from None
+    if module.code != text:
+        raise _Decline
+    config = module.with_changes(default_indent=parsable_indent(module)).config_for_parsing
+    code = add_imports(module, additions, None, config).code.encode("utf-8")
+    if cut < len(fixed):
+        if not code.endswith(_PLACEHOLDER):
+            raise _Decline
+        code = code[: -len(_PLACEHOLDER)]
+    return code + fixed[cut:]
+
+
+def _cut(tree: ast.Module) -> tuple[Optional[int], int]:
+    """The index and first line of the first top-level statement that is neither an import
+    nor a first docstring (or ``__strict__`` line): the additions' place is decided above
+    it. ``(None, a line past the end)`` when there is none."""
+    for index, stmt in enumerate(tree.body):
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            continue
+        if index == 0 and _moves_imports(stmt):
+            continue
+        first = _first_line(stmt)
+        if index and (tree.body[index - 1].end_lineno or 0) >= first:
+            raise _Decline  # shares a line with the statement before
+        return index, first
+    return None, _PAST_THE_END
+
+
+def _moves_imports(stmt: ast.stmt) -> bool:
+    """Whether a first statement may be one the imports go after (a superset of
+    ``_addimports._skip_first``: it is then among the first lines, which decide)."""
+    if isinstance(stmt, ast.Expr):
+        return isinstance(stmt.value, ast.Constant)
+    if isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return any(isinstance(t, ast.Name) and t.id == "__strict__" for t in targets)
+    return False
