@@ -42,7 +42,15 @@ from libcst.codemod.visitors import ImportItem
 
 from dockfix.engine._addimports import add_imports, parsable_indent
 from dockfix.engine._fast import Found, fast_found
-from dockfix.engine._reduce import Reduction, Unsplit, compiles_as_source, parse, reduce_split
+from dockfix.engine._reduce import (
+    Reduction,
+    Unsplit,
+    _plain,
+    compiles_as_source,
+    parse,
+    reduce_split,
+    sdk_import_text,
+)
 from dockfix.engine._rewrite import Target, build_call, parse_target
 from dockfix.engine._types import FileResult, Settings
 from dockfix.rules._base import CallExecutor, ReplaceStatements, ReplaceWith, RunnerCalls
@@ -74,8 +82,10 @@ def fast_fix(
         reduction = reduce_split(source, triggers, calls, fixes=True)
     except (Unsplit, RecursionError, MemoryError):
         return None
-    if reduction is None:
-        return None
+    if reduction is None:  # nothing to stub (a small module), or not split: the whole of it
+        if b"barry_as_FLUFL" in source or not _plain(source) or sdk_import_text(source):
+            return None
+        reduction = Reduction(source, ())
     tree = parse(reduction.source)
     if tree is None:
         return None
