@@ -38,10 +38,12 @@ from collections.abc import Collection, Sequence
 from typing import Optional
 
 import libcst as cst
-from libcst.codemod.visitors import ImportItem
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import ImportItem, RemoveImportsVisitor
 
 from dockfix.engine._addimports import add_imports, parsable_indent
 from dockfix.engine._fast import Found, fast_found
+from dockfix.engine._imports import no_new_leading_blank, remove_unused
 from dockfix.engine._reduce import (
     Reduction,
     Unsplit,
@@ -143,8 +145,9 @@ def _fixed(
     if unused:
         edits = sorted(edits + _removals(source, tree, offsets, unused, cut_index))
     fixed = _apply(source, edits)
-    if additions:
-        fixed = _with_imports(fixed, tree, reduction.spans, offsets, additions, edits[0][0])
+    if additions or unused:
+        first_edit = edits[0][0]
+        fixed = _first_lines(fixed, tree, reduction.spans, offsets, additions, unused, first_edit)
     if fixed != source and not compiles_as_source(source, fixed):
         return None
     return FileResult(source, fixed, findings, applied=tuple(item.finding.key for item in todo))
@@ -221,9 +224,11 @@ def _still_used(
     edits: Sequence[tuple[int, int, bytes]],
 ) -> bool:
     """Whether ``name`` occurs, after the edits, on the lines of a top-level statement that
-    is kept whole in the reduction (``tree``, stubbed ranges ``spans``) and shares no line
-    with an import: the pass, whichever module it analyses, looks for the name in the text
-    of every such statement (``_imports._unused``) and then keeps the import."""
+    shares no line with an import: the pass, whichever module it analyses, looks for the
+    name in the text of every such statement (``_imports._unused``) and then keeps the
+    import. ``tree`` is the reduced module; a stubbed range (``spans``) is read in the
+    file, less its last lines when they are blank or comments at column 0 (the statement
+    after it may own them, and it may be an import)."""
     pattern = _name_pattern(name)
     import_lines = _import_lines(tree)
     for stmt in tree.body:
@@ -233,9 +238,14 @@ def _still_used(
         ):
             continue
         if any(a <= first <= b for a, b in spans):
-            continue  # a stub
+            continue  # a stub: its lines are read below
         text = _slice(source, offsets[first - 1], offsets[last], edits)
         if pattern.search(text.decode("utf-8")):
+            return True
+    for first, last in spans:  # stubbed statements, less the lines the next one may own
+        while last >= first and _owned(source[offsets[last - 1] : offsets[last]]):
+            last -= 1
+        if pattern.search(source[offsets[first - 1] : offsets[last]].decode("utf-8")):
             return True
     return False
 
@@ -306,13 +316,11 @@ def _removals(
 
     Done here on the import with the lines around it, between two ``pass`` lines standing
     in for the statements before and after it. The lines above it that are blank or
-    comments at column 0 are its leading lines in the module too (the statement above,
-    maybe a stub in ``tree``, ends before them, and a block above owns only the lines up
-    to its last comment indented further). Declines an import among the first lines (the
-    additions' place), sharing a line, or next to another such import."""
-    from libcst.codemod import CodemodContext
-    from libcst.codemod.visitors import RemoveImportsVisitor
-
+    comments at column 0, up to a line of code, are its leading lines in the module too
+    (the statement above, maybe a stub in ``tree``, ends on that line; a block owns the
+    lines after it only up to its last comment indented as far as the block). Imports
+    among the first lines are left to ``_first_lines``. Declines an import sharing a line,
+    or next to another import of the modules."""
     modules = {module.split(".")[0] for module, _, _ in unused}
     body = tree.body
     found: list[tuple[int, int, bytes]] = []
@@ -324,7 +332,7 @@ def _removals(
         if not any(module.encode() in text for module in modules):
             continue
         if cut_index is None or index <= cut_index:
-            raise _Decline
+            continue  # among the first lines: ``_first_lines`` removes it
         previous, after = body[index - 1], body[index + 1] if index + 1 < len(body) else None
         if (previous.end_lineno or 0) >= first:
             raise _Decline
@@ -339,8 +347,9 @@ def _removals(
         above = first - 1  # up over the lines the import owns: blank, or comments at column 0
         while above > 0 and _owned(source[offsets[above - 1] : offsets[above]]):
             above -= 1
-        if above == 0 or not source[offsets[above - 1] : offsets[above]].strip():
-            raise _Decline  # a line of blanks: the block above may own it
+        code = source[offsets[above - 1] : offsets[above]].lstrip(b" \t") if above else b""
+        if not code.strip() or code.startswith(b"#"):
+            raise _Decline  # a comment or blanks: which lines the block above owns varies
         start = offsets[above]
         end = offsets[_first_line(after) - 1] if after is not None else len(source)
         around = source[start:end]
@@ -392,19 +401,23 @@ def _apply(text: bytes, edits: Sequence[tuple[int, int, bytes]]) -> bytes:
     return b"".join(parts)
 
 
-def _with_imports(
+def _first_lines(
     fixed: bytes,
     tree: ast.Module,
     spans: Sequence[tuple[int, int]],
     offsets: list[int],
     additions: list[ImportItem],
+    unused: list[_Removal],
     edited: int,
 ) -> bytes:
-    """``fixed`` with the imports added as ``_addimports`` adds them to the whole module.
+    """``fixed`` with the imports added as ``_addimports`` adds them to the whole module,
+    then the ``unused`` ones removed from the import lines among the first lines as
+    ``_imports.remove_unused`` removes them (the lines after are done: ``_removals``).
 
-    It decides from the statements up to the first that is neither an import nor the first
-    docstring (or ``__strict__`` line); that one is stood in for by ``pass`` (only its
-    kind and its leading lines count, which are kept). The first lines must be unchanged by
+    The additions are decided from the statements up to the first that is neither an
+    import nor the first docstring (or ``__strict__`` line); that one is stood in for by
+    ``pass`` (only its kind and its leading lines count, which are kept; they may take
+    those of an import removed above it, as in the module). The first lines must be unchanged by
     the fixes (``edited``: where the first starts), and must hold no stub (they are then
     the file's own)."""
     cut_index, cut_line = _cut(tree)
@@ -419,8 +432,13 @@ def _with_imports(
         raise _Decline from None
     if module.code != text:
         raise _Decline
-    config = module.with_changes(default_indent=parsable_indent(module)).config_for_parsing
-    code = add_imports(module, additions, None, config).code.encode("utf-8")
+    done = module
+    if additions:
+        config = module.with_changes(default_indent=parsable_indent(module)).config_for_parsing
+        done = add_imports(module, additions, None, config)
+    if unused:
+        done = no_new_leading_blank(module, remove_unused(done, unused, CodemodContext()))
+    code = done.code.encode("utf-8")
     if cut < len(fixed):
         if not code.endswith(_PLACEHOLDER):
             raise _Decline

@@ -12,6 +12,7 @@ keeps the import).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -31,11 +32,17 @@ def finish_imports(tree: cst.Module, context: CodemodContext, elsewhere: str = "
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
         tree = _add(tree, context)
     scheduled = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY) or []
-    removals = _unused(tree, scheduled, elsewhere)
-    if removals:
-        context.scratch[RemoveImportsVisitor.CONTEXT_KEY] = removals
-        tree = _remove(tree, context, {module.split(".")[0] for module, _, _ in removals})
-    return tree
+    return remove_unused(tree, _unused(tree, scheduled, elsewhere), context)
+
+
+def remove_unused(
+    tree: cst.Module, removals: Sequence[tuple[str, object, object]], context: CodemodContext
+) -> cst.Module:
+    """``tree`` with ``removals`` (known unused) removed from its top-level import lines."""
+    if not removals:
+        return tree
+    context.scratch[RemoveImportsVisitor.CONTEXT_KEY] = list(removals)
+    return _remove(tree, context, {module.split(".")[0] for module, _, _ in removals})
 
 
 def _is_import(stmt: cst.CSTNode) -> bool:
@@ -88,3 +95,16 @@ def _remove(tree: cst.Module, context: CodemodContext, modules: set[str]) -> cst
 def _mentions(tree: cst.Module, stmt: cst.BaseStatement, modules: set[str]) -> bool:
     text = tree.code_for_node(stmt)
     return any(module in text for module in modules)
+
+
+def no_new_leading_blank(before: cst.Module, after: cst.Module) -> cst.Module:
+    """Removing the first import must not leave the file starting with blank lines."""
+    if not after.body or not before.body or after.header:
+        return after
+    if after.body[0] is before.body[0] or before.body[0].leading_lines:
+        return after
+    lines = after.body[0].leading_lines
+    if not lines or any(line.comment is not None for line in lines):
+        return after
+    first = after.body[0].with_changes(leading_lines=())
+    return after.with_changes(body=[first, *after.body[1:]])

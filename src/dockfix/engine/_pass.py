@@ -18,7 +18,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
 from dockfix.engine._cstfast import install as _install_reflection_cache
-from dockfix.engine._imports import finish_imports
+from dockfix.engine._imports import finish_imports, no_new_leading_blank
 from dockfix.engine._reduce import Reduction, compiles_as_source, first_indent
 from dockfix.engine._split import accepted
 from dockfix.engine._transformer import Transformer
@@ -62,7 +62,7 @@ def analyze_reduced(
         if module.default_indent != (first_indent(source, tree) or _FALLBACK_INDENT):
             return None
         stubbed = _stubbed_text(source, reduction) if _removal_names(context) else ""
-        fixed_module = _no_new_leading_blank(module, finish_imports(done, context, stubbed))
+        fixed_module = no_new_leading_blank(module, finish_imports(done, context, stubbed))
         fixed = _splice(source, reduction.source, reduction.spans, module.bytes, fixed_module.bytes)
         if fixed is None:
             return None
@@ -179,7 +179,7 @@ def analyze_full(
     try:
         context = CodemodContext(filename=path)
         transformer = Transformer(context, settings, accept, rules)
-        fixed_module = _no_new_leading_blank(module, _transform(module, transformer, context))
+        fixed_module = no_new_leading_blank(module, _transform(module, transformer, context))
         findings = tuple(transformer.findings)
         fixed = source
         if transformer.applied:
@@ -221,19 +221,6 @@ def _transform(module: cst.Module, transformer: Transformer, context: CodemodCon
     if not transformer.applied:
         return tree
     return finish_imports(tree, context)
-
-
-def _no_new_leading_blank(before: cst.Module, after: cst.Module) -> cst.Module:
-    """Removing the first import must not leave the file starting with blank lines."""
-    if not after.body or not before.body or after.header:
-        return after
-    if after.body[0] is before.body[0] or before.body[0].leading_lines:
-        return after
-    lines = after.body[0].leading_lines
-    if not lines or any(line.comment is not None for line in lines):
-        return after
-    first = after.body[0].with_changes(leading_lines=())
-    return after.with_changes(body=[first, *after.body[1:]])
 
 
 def _first_line(exc: Exception) -> str:

@@ -1,0 +1,424 @@
+"""Fix mode without the libcst pass (``_fastfix``) gives exactly the libcst pass's result.
+
+Each source is analysed in fix mode (every fix applied) as ``dockfix fix`` does, and with
+``DOCKFIX_NO_FAST=1`` (the libcst pass); the two results (fixed bytes, findings, applied
+fixes, error) must be equal. Each case also says whether ``_fastfix`` must answer, so a
+case meant to exercise it cannot pass by declining. The cases aim at its decisions: the
+imports it adds on the first lines, the imports it removes on their own lines, the text
+around a call, and what it declines.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from dockfix.engine import FileResult, Settings, _analyze, analyze
+from tests.dense import DENSE, NOT_BUILT, dense_sample
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = sorted((REPO / "fixtures").rglob("*.py"))
+
+
+def _fix(source: bytes, mp: Any, *, fast: bool, cfg: Optional[Settings] = None) -> FileResult:
+    for name in ("DOCKFIX_NO_FAST", "DOCKFIX_NO_REDUCE", "DOCKFIX_NO_SPLIT"):
+        mp.delenv(name, raising=False)
+    if not fast:
+        mp.setenv("DOCKFIX_NO_FAST", "1")
+    try:
+        return analyze(source, cfg or Settings(), path="m.py")
+    finally:
+        mp.delenv("DOCKFIX_NO_FAST", raising=False)
+
+
+def _same(source: bytes, mp: Any, cfg: Optional[Settings] = None) -> tuple[FileResult, bool]:
+    """The fast result (checked equal to the libcst pass's) and whether ``_fastfix`` gave it."""
+    answers: list[bool] = []
+    real = _analyze._fast_fix
+
+    def spy(*args: Any) -> Any:
+        result = real(*args)
+        answers.append(result is not None)
+        return result
+
+    mp.setattr(_analyze, "_fast_fix", spy)
+    try:
+        fast = _fix(source, mp, fast=True, cfg=cfg)
+    finally:
+        mp.setattr(_analyze, "_fast_fix", real)
+    slow = _fix(source, mp, fast=False, cfg=cfg)
+    assert fast == slow, (
+        fast.fixed.decode("utf-8", "replace"),
+        slow.fixed.decode("utf-8", "replace"),
+    )
+    return fast, any(answers)
+
+
+def _code(text: str) -> bytes:
+    return textwrap.dedent(text).lstrip("\n").encode()
+
+
+BENCH = """
+def clean(name):
+    import subprocess as sp
+    return sp.check_output(["docker", "kill", "--signal", "KILL", name])
+"""
+
+# (id, source, whether _fastfix answers)
+CASES: list[tuple[str, str, bool]] = [
+    ("local-import-pipe", BENCH, True),
+    (
+        "docstring-and-imports",
+        '"""Doc."""\nimport os\nimport sys\n\nX = 1\n' + BENCH,
+        True,
+    ),
+    ("no-imports-header-comment", "# header\n\nX = 1\n" + BENCH, True),
+    ("only-the-function", BENCH, True),
+    ("future-import", '"""Doc."""\nfrom __future__ import annotations\n' + BENCH, True),
+    ("strict", "__strict__ = True\nimport os\n" + BENCH, True),
+    (
+        "concatenated-docstring",
+        '"Doc" "string."\nfrom __future__ import annotations\n' + BENCH,
+        True,
+    ),
+    ("bytes-docstring", 'b"""Doc."""\nimport os\n' + BENCH, True),
+    ("already-imported", "from dockfix.runtime import docker_executor\n" + BENCH, True),
+    ("merged-into-from-line", "from dockfix.runtime import other\nimport os\n" + BENCH, True),
+    ("comment-before-first-code", "import os\n# about X\nX = 1\n" + BENCH, True),
+    (
+        "decorator-after-imports",
+        "import functools\n@functools.lru_cache\ndef f():\n    return 1\n" + BENCH,
+        True,
+    ),
+    (
+        "module-import-removed",
+        """
+        import os
+
+
+        def other():
+            return os.sep
+
+
+        import subprocess
+
+
+        def clean(name):
+            subprocess.run(["docker", "rm", "-f", name])
+        """,
+        True,
+    ),
+    (
+        "module-import-removed-after-block-footer",  # which lines the block owns varies
+        """
+        import os
+
+        def other():
+            return os.sep
+
+            # a comment the block owns
+
+        # a comment the import owns
+        import subprocess
+        def clean(name):
+            subprocess.run(["docker", "rm", "-f", name])
+        """,
+        False,
+    ),
+    (
+        "module-import-removed-last-statement",
+        """
+        import os
+        X = 1
+        def clean(name):
+            subprocess.run(["docker", "rm", "-f", name])
+        import subprocess
+        # the end
+        """,
+        True,
+    ),
+    (
+        "module-import-partly-removed",
+        """
+        import os
+        X = 1
+        import json, subprocess
+        def clean(name):
+            subprocess.run(["docker", "rm", "-f", name])
+            return json.dumps(1)
+        """,
+        True,
+    ),
+    (
+        "from-import-removed",
+        """
+        import os
+        X = 1
+
+        from subprocess import check_call
+
+        def clean(name):
+            check_call(["docker", "volume", "rm", "-f", name])
+        """,
+        True,
+    ),
+    (
+        "two-imports-of-the-module",
+        """
+        import os
+        X = 1
+        import subprocess
+        import subprocess as sp
+        def clean(name):
+            subprocess.run(["docker", "rm", "-f", name])
+            sp.run(["docker", "kill", name])
+        """,
+        False,
+    ),
+    (
+        "import-in-the-first-lines-removed",
+        """
+        import subprocess
+        def clean(name):
+            subprocess.run(["docker", "rm", "-f", name])
+        """,
+        True,
+    ),
+    (
+        "name-left-in-a-comment-only",
+        """
+        import os
+        X = 1
+        import subprocess
+        # subprocess is used below
+        def clean(name):
+            subprocess.run(["docker", "rm", "-f", name])
+        """,
+        False,
+    ),
+    (
+        "name-used-elsewhere",
+        """
+        import os
+        X = 1
+        import subprocess
+        def clean(name):
+            subprocess.run(["docker", "rm", "-f", name])
+        def other():
+            return subprocess.DEVNULL
+        """,
+        True,
+    ),
+    (
+        "indented-blank-line-above-import",
+        "import os\nX = 1\ndef f():\n    pass\n    \nimport subprocess\n"
+        'def clean(name):\n    subprocess.run(["docker", "rm", "-f", name])\n',
+        False,
+    ),
+    (
+        "multi-line-call",
+        """
+        import subprocess
+        def clean(name):
+            return subprocess.check_call(
+                [
+                    "docker",
+                    "rm",
+                    "-f",
+                    name,
+                ],
+                stdout=subprocess.DEVNULL,
+            )
+        """,
+        True,
+    ),
+    (
+        "trailing-comment-and-attribute",
+        """
+        import subprocess
+        def clean(name):
+            out = subprocess.run(["docker", "rm", "-f", name], capture_output=True).stdout  # why
+            return out
+        """,
+        True,
+    ),
+    (
+        "call-inside-another",
+        """
+        import subprocess
+        def clean(name):
+            print(subprocess.run(["docker", "rm", "-f", name]))
+        """,
+        False,
+    ),
+    (
+        "two-fixes",
+        """
+        import subprocess
+        def a(name):
+            subprocess.run(["docker", "rm", "-f", name])
+        def b(name):
+            subprocess.run(["docker", "volume", "rm", "-f", name])
+        def c(name):
+            return subprocess.check_call(("docker", "ps"))
+        """,
+        True,
+    ),
+    (
+        "aliased-from-import",
+        """
+        from subprocess import run as go
+        def clean(name):
+            go(["docker", "kill", name])
+        """,
+        True,
+    ),
+    (
+        "awaited",
+        """
+        import subprocess as sp
+        async def clean(name):
+            await sp.run(["docker", "stop", name])
+            return await sp.run(["docker", "kill", name])
+        """,
+        True,
+    ),
+    (
+        "method-in-class",
+        """
+        import subprocess
+        class Cleaner:
+            def clean(self, name):
+                subprocess.run(["docker", "rm", "-f", name], check=True)
+        """,
+        True,
+    ),
+    (
+        "non-ascii",
+        """
+        import subprocess
+        def nettoyé(nom="conteneur-é"):
+            subprocess.run(["docker", "rm", "-f", "é" + nom])
+            return subprocess.run(["docker", "kill", nom], text=True)
+        """,
+        True,
+    ),
+    (
+        "comment-inside-call",
+        """
+        import subprocess
+        def clean(name):
+            subprocess.run(["docker", "rm",  # force
+                            "-f", name])
+            return subprocess.run(["docker", "kill", name])  # kill
+        """,
+        True,
+    ),
+    (
+        "semicolon-line",
+        """
+        import subprocess
+        def clean(name):
+            x = 1; subprocess.run(["docker", "rm", "-f", name])
+        """,
+        False,
+    ),
+    (
+        "crlf",
+        "import subprocess\r\ndef f(c):\r\n    subprocess.run(['docker', 'rm', '-f', c])\r\n",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "answers"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_case(source: str, answers: bool, monkeypatch: Any) -> None:
+    data = _code(source) if source.startswith("\n") else source.encode()
+    result, answered = _same(data, monkeypatch)
+    assert answered == answers
+    if answers:
+        assert result.fixed != data
+        assert result.applied
+
+
+def test_custom_executor_and_runner(monkeypatch: Any) -> None:
+    source = _code(CASES[0][1])
+    result, answered = _same(source, monkeypatch, Settings(executor="team.docker:run_docker"))
+    assert answered
+    assert b"from team.docker import run_docker" in result.fixed
+    result, answered = _same(source, monkeypatch, Settings(executor="self.docker"))
+    assert answered
+    assert b"self.docker.stop(" in result.fixed
+    assert b"import" not in result.fixed[:20]
+
+
+def test_nothing_fixable(monkeypatch: Any) -> None:
+    source = _code(
+        """
+        import subprocess
+        def clean(name):
+            subprocess.run(["docker", "logs", "-f", name])  # dockfix: ignore
+        """
+    )
+    result, _ = _same(source, monkeypatch)
+    assert result.fixed == source
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: str(p.relative_to(REPO / "fixtures")))
+def test_fixtures(path: Path, monkeypatch: Any) -> None:
+    _same(path.read_bytes(), monkeypatch)
+
+
+# Module pieces laid out in varied ways: where the module-level imports sit (first lines,
+# after code, last), what surrounds them (blank lines, comments at column 0 or indented in
+# the block above), and calls that keep or drop each name.
+PIECES = [
+    '"""Doc."""',
+    "import os",
+    "import subprocess",
+    "import subprocess as sp",
+    "from subprocess import run, check_call",
+    "from subprocess import run as go",
+    "import json, subprocess",
+    "from __future__ import annotations",
+    "X = 1",
+    "",
+    "# a comment",
+    "def f():\n    return 1\n\n    # owned by f",
+    "def g(c):\n    subprocess.run(['docker', 'rm', '-f', c])",
+    "def h(c):\n    return sp.check_output(('docker', 'kill', c), text=True)",
+    "def i(c):\n    run(['docker', 'volume', 'rm', '-f', c])\n    check_call(['docker', 'ps'])",
+    "def j(c):\n    go(['docker', 'rm', '-f', c])",
+    "def k(c):\n    return subprocess.DEVNULL",
+    "@staticmethod\ndef d(c):\n    sp.run(['docker', 'kill', c])",
+    "class K:\n    def m(self, c):\n        subprocess.call(['docker', 'stop', c])",
+]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(indices=st.lists(st.integers(0, len(PIECES) - 1), min_size=1, max_size=10))
+@example(indices=[1, 8, 2, 9, 12])
+@example(indices=[1, 11, 9, 10, 2, 12, 9])
+@example(indices=[0, 1, 8, 6, 12, 16])
+def test_generated(indices: list[int], monkeypatch: Any) -> None:
+    source = ("\n".join(PIECES[i] for i in indices) + "\n").encode()
+    _same(source, monkeypatch)
+
+
+@pytest.mark.skipif(not DENSE.is_dir(), reason=NOT_BUILT)
+def test_dense_corpus(monkeypatch: Any) -> None:
+    """Equal on a third of the dense corpus, and ``_fastfix`` answers for 90% of it."""
+    files = dense_sample(330)
+    answered = 0
+    for path in files:
+        result, answers = _same(path.read_bytes(), monkeypatch)
+        assert result.error is None, path
+        answered += answers
+    assert answered >= len(files) * 9 // 10, f"{answered} of {len(files)}"
