@@ -422,3 +422,64 @@ def test_dense_corpus(monkeypatch: Any) -> None:
         assert result.error is None, path
         answered += answers
     assert answered >= len(files) * 9 // 10, f"{answered} of {len(files)}"
+
+
+IMPORT_LINES = [
+    "import subprocess\n",
+    "import subprocess as sp\n",
+    "import os\n",
+    "import os.path\n",
+    "import os.path as osp\n",
+    "from subprocess import run\n",
+    "from subprocess import run as go\n",
+    "from subprocess import check_call  # why\n",
+    "from os import path\n",
+    "from os.path import join\n",
+    "import json, subprocess\n",
+    "from subprocess import (run)\n",
+    "from subprocess import *\n",
+    "from . import subprocess\n",
+    "from __future__ import annotations\n",
+    "import subprocess; import os\n",
+]
+REMOVALS: list[list[tuple[str, Optional[str], Optional[str]]]] = [
+    [],
+    [("subprocess", None, None)],
+    [("subprocess", None, "sp")],
+    [("subprocess", None, None), ("subprocess", None, "sp")],
+    [("subprocess", None, "sp"), ("subprocess", None, None)],
+    [("subprocess", "run", None)],
+    [("subprocess", "run", "go"), ("subprocess", "run", None)],
+    [("subprocess", "check_call", None), ("subprocess", None, None)],
+    [("os", None, None), ("os.path", None, "osp"), ("os", "path", None)],
+    [("os.path", "join", None), ("json", None, None)],
+]
+
+
+@pytest.mark.parametrize("line", IMPORT_LINES)
+def test_removal_shortcut_is_the_visitor(line: str) -> None:
+    """``_imports._removed_alone`` (which spares building ``RemoveImportsVisitor``) says
+    what the visitor does, where it says anything; and it says it for the common lines."""
+    import libcst as cst
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import RemoveImportsVisitor
+
+    from dockfix.engine._imports import _removed_alone
+
+    module = cst.parse_module(line)
+    answered = 0
+    for removals in REMOVALS:
+        quick = _removed_alone(module.body[0], removals)
+        if quick is None:
+            continue
+        answered += 1
+        context = CodemodContext()
+        context.scratch[RemoveImportsVisitor.CONTEXT_KEY] = list(removals)
+        done = RemoveImportsVisitor(context).transform_module(module)
+        assert quick == (not done.body), removals
+        if not quick:
+            assert done.code == module.code
+    simple = "," not in line and "(" not in line and "*" not in line and ";" not in line
+    assert answered == (
+        len(REMOVALS) if simple and "from ." not in line and "__" not in line else 0
+    )

@@ -43,7 +43,7 @@ from libcst.codemod.visitors import ImportItem, RemoveImportsVisitor
 
 from dockfix.engine._addimports import add_imports, parsable_indent
 from dockfix.engine._fast import Found, fast_found
-from dockfix.engine._imports import no_new_leading_blank, remove_unused
+from dockfix.engine._imports import no_new_leading_blank, remove_unused, without_unused
 from dockfix.engine._reduce import (
     Reduction,
     Unsplit,
@@ -134,14 +134,19 @@ def _fixed(
             (start, end, _replacement(source[start:end], item, target, additions, removals))
         )
     cut_index = _cut(tree)[0]
-    unused: list[_Removal] = []
-    for removal in dict.fromkeys(removals):
+    unused: list[_Removal] = []  # in order, repeats kept: RemoveImportsVisitor reads them so
+    verdicts: dict[str, bool] = {}
+    for removal in removals:
         name = _removal_name(removal)
-        if _still_used(name, source, tree, reduction.spans, offsets, edits):
-            continue  # the pass keeps the import
-        if _mentioned(name, source, tree, offsets, edits):
-            raise _Decline  # the pass may keep it or not
-        unused.append(removal)
+        if name not in verdicts:
+            if _still_used(name, source, tree, reduction.spans, offsets, edits):
+                verdicts[name] = False  # the pass keeps the import
+            elif _mentioned(name, source, tree, offsets, edits):
+                raise _Decline  # the pass may keep it or not
+            else:
+                verdicts[name] = True
+        if verdicts[name]:
+            unused.append(removal)
     if unused:
         edits = sorted(edits + _removals(source, tree, offsets, unused, cut_index))
     fixed = _apply(source, edits)
@@ -365,11 +370,10 @@ def _removals(
         node = module.body[1]
         context = CodemodContext()
         context.scratch[RemoveImportsVisitor.CONTEXT_KEY] = list(unused)
-        alone = module.with_changes(body=[node])
-        done = RemoveImportsVisitor(context).transform_module(alone)
+        kept = without_unused(node, module, context)
         rest = list(module.body[2:])
-        if done.body:
-            new_body = [module.body[0], done.body[0], *rest]
+        if kept is not None:
+            new_body = [module.body[0], kept, *rest]
         else:
             assert isinstance(node, cst.SimpleStatementLine)
             if rest and node.leading_lines:

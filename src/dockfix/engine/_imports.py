@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Optional
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.helpers import get_full_name_for_node
 
 from dockfix.engine._addimports import add_imports, parsable_indent
 
@@ -72,24 +74,71 @@ def _unused(
 
 
 def _remove(tree: cst.Module, context: CodemodContext, modules: set[str]) -> cst.Module:
-    body = list(tree.body)
+    body: list[cst.BaseStatement] = list(tree.body)
     out: list[cst.BaseStatement] = []
     carry: tuple[cst.EmptyLine, ...] = ()
     for stmt in body:
         if _is_import(stmt) and _mentions(tree, stmt, modules):
-            alone = tree.with_changes(body=[stmt], default_indent=parsable_indent(tree))
-            done = RemoveImportsVisitor(context).transform_module(alone)
-            if not done.body:
+            kept = without_unused(stmt, tree, context)
+            if kept is None:
                 assert isinstance(stmt, cst.SimpleStatementLine)
                 carry = carry or tuple(stmt.leading_lines)
                 continue
-            stmt = done.body[0]
+            stmt = kept
         statement = isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-        if carry and out and statement and not stmt.leading_lines:
+        if carry and out and statement and not getattr(stmt, "leading_lines", ()):
             stmt = stmt.with_changes(leading_lines=carry)
         carry = ()
         out.append(stmt)
     return tree.with_changes(body=out)
+
+
+def without_unused(
+    stmt: cst.BaseStatement, tree: cst.Module, context: CodemodContext
+) -> Optional[cst.BaseStatement]:
+    """The import line ``stmt`` of ``tree`` less the removals scheduled in ``context``, as
+    ``RemoveImportsVisitor`` gives it on a module of ``stmt`` alone; None when it goes."""
+    removals = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY) or []
+    removed = _removed_alone(stmt, removals)
+    if removed is not None:
+        return None if removed else stmt
+    alone = tree.with_changes(body=[stmt], default_indent=parsable_indent(tree))
+    done = RemoveImportsVisitor(context).transform_module(alone)
+    return done.body[0] if done.body else None
+
+
+def _removed_alone(
+    stmt: cst.BaseStatement, removals: Sequence[tuple[str, object, object]]
+) -> Optional[bool]:
+    """What ``RemoveImportsVisitor`` does to a line of one import of one name, alone in a
+    module (where nothing uses it): whether it removes the line; None for other lines.
+    Building the visitor costs ~30 ms (its matchers are gathered per instance), a fix
+    a few. As the visitor reads the removals: for ``import m``, the last one of ``m``
+    without an object decides the alias that goes; for ``from m import o``, any of
+    ``(m, o, alias)``."""
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+        return None
+    node = stmt.body[0]
+    if isinstance(node, cst.Import):
+        if len(node.names) != 1:
+            return None
+        alias = node.names[0]
+        modules = {module: asname for module, obj, asname in removals if obj is None}
+        name = alias.evaluated_name
+        return name in modules and alias.evaluated_alias == modules[name]
+    if isinstance(node, cst.ImportFrom):
+        names = node.names
+        if node.relative or node.module is None or isinstance(names, cst.ImportStar):
+            return None
+        if len(names) != 1 or node.lpar is not None:
+            return None
+        module = get_full_name_for_node(node.module)
+        if module is None or module == "__future__":
+            return None
+        alias = names[0]
+        wanted = (alias.evaluated_name, alias.evaluated_alias)
+        return any(m == module and (o, a) == wanted for m, o, a in removals if o is not None)
+    return None
 
 
 def _mentions(tree: cst.Module, stmt: cst.BaseStatement, modules: set[str]) -> bool:
