@@ -56,6 +56,24 @@ def test_unified_diff_applies_exactly(before: bytes, after: bytes) -> None:
         assert apply(before, diff) == after
 
 
+long_source = st.lists(line, min_size=8, max_size=60).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(long_source, st.lists(st.tuples(st.integers(0, 60), st.integers(0, 3), source), max_size=3))
+def test_local_changes_to_a_long_file(before: bytes, changes: list[tuple[int, int, bytes]]) -> None:
+    """A few local changes (what a fix makes): only the lines between the common head and
+    tail go to ``difflib``; the hunks' line numbers must still be the file's."""
+    lines = split_lines(before)
+    for at, drop, new in sorted(changes, reverse=True):
+        lines[at : at + drop] = split_lines(new)
+    after = b"".join(lines)
+    diff = unified_diff(before, after, "f.py")
+    assert (diff == b"") == (before == after)
+    if diff:
+        assert apply(before, diff) == after
+
+
 @settings(max_examples=300, deadline=None)
 @given(source)
 def test_split_lines_round_trips(data: bytes) -> None:

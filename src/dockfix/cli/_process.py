@@ -183,7 +183,20 @@ def _cached(data: bytes, task: Task) -> Optional[FileOutcome]:
 
 
 def _slim(outcome: FileOutcome, task: Task) -> FileOutcome:
-    """Drop the bytes before sending an outcome back, unless diffs need them."""
+    """Drop the bytes before sending an outcome back. A diff is made here (in the worker
+    process, not in the one that prints) and sent instead of them."""
+    if task.keep_source and task.mode is Mode.DIFF and outcome.error is None:
+        from dockfix.report._diff import source_encoding, unified_diff
+
+        diff = unified_diff(outcome.source, outcome.result, task.path)
+        return dataclasses.replace(
+            outcome,
+            source=b"",
+            result=b"",
+            diff=diff,
+            encoding=source_encoding(outcome.source),
+            changed=bool(diff),
+        )
     if task.keep_source or not outcome.source:
         return outcome
     return dataclasses.replace(outcome, source=b"", result=b"")

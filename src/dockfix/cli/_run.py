@@ -216,6 +216,9 @@ class _Printer:
         if self.request.mode is Mode.DIFF and outcome.diff_pending:
             from dockfix.report._diff import source_encoding, unified_diff
 
+            if outcome.changed is not None:  # made where the file was analysed
+                _console.show_diff(self.out, outcome.diff, outcome.encoding)
+                return
             diff = unified_diff(outcome.source, outcome.result, outcome.path)
             _console.show_diff(self.out, diff, source_encoding(outcome.source))
 

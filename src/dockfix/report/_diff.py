@@ -19,6 +19,8 @@ from rich.text import Text
 from dockfix.report._report import Replacement
 
 NO_NEWLINE = b"\\ No newline at end of file\n"
+CONTEXT = 3  # lines around each change, as ``diff -u``
+_HUNK = re.compile(rb"(?<=[-+])\d+")  # the first line numbers of a hunk header
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
@@ -32,19 +34,36 @@ def split_lines(data: bytes) -> list[bytes]:
 
 
 def unified_diff(before: bytes, after: bytes, path: str) -> bytes:
-    """The unified diff from ``before`` to ``after`` (empty when they are equal)."""
+    """The unified diff from ``before`` to ``after`` (empty when they are equal).
+
+    ``difflib`` compares only the lines between the longest common head and tail (and
+    the context lines around them): a fix changes a few lines of a long file, and
+    matching all of them cost more than the fix. Hunk headers are then moved by the
+    lines left out above."""
     if before == after:
         return b""
+    old, new = split_lines(before), split_lines(after)
+    head = 0
+    while head < len(old) and head < len(new) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < len(old) - head and tail < len(new) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    start = max(0, head - CONTEXT)
+    cut = max(0, tail - CONTEXT)
     name = path.encode("utf-8", "surrogateescape")
     out = []
     for line in difflib.diff_bytes(
         difflib.unified_diff,
-        split_lines(before),
-        split_lines(after),
+        old[start : len(old) - cut],
+        new[start : len(new) - cut],
         fromfile=name,
         tofile=name,
         lineterm=b"\n",
+        n=CONTEXT,
     ):
+        if start and line.startswith(b"@@ "):
+            line = _HUNK.sub(lambda m: b"%d" % (int(m.group(0)) + start), line)
         if line.endswith(b"\n"):
             out.append(line)
         else:

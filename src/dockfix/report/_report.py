@@ -54,6 +54,11 @@ class FileOutcome:
     error: Optional[str] = None
     written: bool = False
     fixes: Fixes = ()  # for SARIF
+    # the unified diff, made where the file was analysed (then ``source`` and ``result``
+    # are dropped) and whether the file would change
+    diff: bytes = b""
+    encoding: str = "utf-8"
+    changed: Optional[bool] = None
 
     @property
     def remaining(self) -> tuple[Finding, ...]:
@@ -62,7 +67,7 @@ class FileOutcome:
 
     @property
     def diff_pending(self) -> bool:
-        return self.result != self.source
+        return self.changed if self.changed is not None else self.result != self.source
 
 
 @dataclass
