@@ -483,3 +483,63 @@ def test_removal_shortcut_is_the_visitor(line: str) -> None:
     assert answered == (
         len(REMOVALS) if simple and "from ." not in line and "__" not in line else 0
     )
+
+
+def _stubbed(extra: str = "") -> bytes:
+    """A module ``reduce_split`` reduces (an unrelated function is stubbed)."""
+    head = "import os\ndef unrelated():\n    return os.sep\n"
+    call = "def clean(name):\n    import subprocess\n"
+    call += '    subprocess.run(["docker", "rm", "-f", name])\n'
+    return (head + extra + call).encode()
+
+
+@pytest.mark.parametrize("extra", ["", "G = 1\ndef g():\n    global G\n    G = 2\n"])
+@pytest.mark.parametrize("broken", [b"docker_executor.stop(", b"await", b"nonlocal name", b"x = 1"])
+def test_a_broken_replacement_is_never_returned(
+    extra: str, broken: bytes, monkeypatch: Any
+) -> None:
+    """Whatever the replacement, the fixed file must compile: the changed parts are read
+    by the compiler front end, scope pass included (``nonlocal`` of a parameter is not a
+    parse error), or, with ``global`` in the file, all of it."""
+    from dockfix.engine import _fastfix
+    from dockfix.engine._split import accepted
+
+    source = _stubbed(extra)
+    assert _fastfix.fast_fix(source, Settings(), *_enabled()) is not None
+    monkeypatch.setattr(_fastfix, "_replacement", lambda *args: broken)
+    result = _fastfix.fast_fix(source, Settings(), *_enabled())
+    assert result is None or accepted(result.fixed)
+    if broken != b"x = 1":  # ``x = 1`` in place of a call is an assignment: still Python
+        assert result is None
+
+
+def test_the_changed_parts_are_read(monkeypatch: Any) -> None:
+    """Only the parts an edit changed go to the front end; with ``global`` in the file,
+    or for a module ``reduce_split`` did not reduce, all of it."""
+    from dockfix.engine import _fastfix
+
+    read: list[bytes] = []
+
+    def spy(text: bytes) -> bool:
+        read.append(text)
+        return True
+
+    monkeypatch.setattr(_fastfix, "accepted", spy)
+    source = _stubbed()
+    assert _fastfix.fast_fix(source, Settings(), *_enabled()) is not None
+    assert read
+    assert all(b"unrelated" not in text for text in read)
+    read.clear()
+    source = _stubbed("G = 1\ndef g():\n    global G\n    G = 2\n")
+    calls: list[bytes] = []
+    monkeypatch.setattr(_fastfix, "compiles_as_source", lambda s, f: calls.append(f) or True)
+    assert _fastfix.fast_fix(source, Settings(), *_enabled()) is not None
+    assert calls
+    assert not read
+
+
+def _enabled() -> tuple[Any, Any]:
+    from dockfix.engine._analyze import _call_names, _triggers
+    from dockfix.rules import ALL_RULES
+
+    return _triggers(ALL_RULES, Settings()), _call_names(ALL_RULES, Settings())

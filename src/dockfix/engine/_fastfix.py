@@ -54,6 +54,7 @@ from dockfix.engine._reduce import (
     sdk_import_text,
 )
 from dockfix.engine._rewrite import Target, build_call, parse_target
+from dockfix.engine._split import accepted
 from dockfix.engine._types import FileResult, Settings
 from dockfix.rules._base import CallExecutor, ReplaceStatements, ReplaceWith, RunnerCalls
 
@@ -149,13 +150,44 @@ def _fixed(
             unused.append(removal)
     if unused:
         edits = sorted(edits + _removals(source, tree, offsets, unused, cut_index))
-    fixed = _apply(source, edits)
     if additions or unused:
-        first_edit = edits[0][0]
-        fixed = _first_lines(fixed, tree, reduction.spans, offsets, additions, unused, first_edit)
-    if fixed != source and not compiles_as_source(source, fixed):
+        first = _first_lines(source, tree, reduction.spans, offsets, additions, unused, edits[0][0])
+        edits.insert(0, first)
+    fixed = _apply(source, edits)
+    if fixed != source and not _compiles(source, fixed, tree, offsets, edits, reduction):
         return None
     return FileResult(source, fixed, findings, applied=tuple(item.finding.key for item in todo))
+
+
+def _compiles(
+    source: bytes,
+    fixed: bytes,
+    tree: ast.Module,
+    offsets: list[int],
+    edits: Sequence[tuple[int, int, bytes]],
+    reduction: Reduction,
+) -> bool:
+    """``_reduce.compiles_as_source(source, fixed)``, read on the changed parts only when
+    that is sure to be the same answer.
+
+    A file cut at lines where its top-level statements start, into parts the compiler
+    front end each accepts alone, is accepted whole (``_split``'s argument: each cut is
+    then outside any bracket, string or continuation, and the next part does not
+    continue a statement), except for what the scope pass checks across statements
+    (a module-level ``global`` after a use of the name): so without ``global`` in the
+    file. Here the source was split into such parts, each accepted (``reduce_split``
+    stubbed something: ``spans``), so its statements are accepted alone; the fixed file
+    is cut at the statement starts the edits leave alone, and only the parts an edit
+    changed are read."""
+    if not reduction.spans or b"global" in fixed:
+        return compiles_as_source(source, fixed)  # not split: ``ast`` read it whole
+    cuts = sorted({offsets[_first_line(stmt) - 1] for stmt in tree.body} | {0, len(source)})
+    cuts = [c for c in cuts if not any(a < c < b for a, b, _ in edits)]
+    for low, high in zip(cuts, cuts[1:]):
+        changed = any(low <= a and b <= high for a, b, _ in edits)
+        if changed and not accepted(_slice(source, low, high, edits)):
+            return False
+    return True
 
 
 def _plain_around(source: bytes, offsets: list[int], call: ast.Call, start: int, end: int) -> None:
@@ -406,30 +438,30 @@ def _apply(text: bytes, edits: Sequence[tuple[int, int, bytes]]) -> bytes:
 
 
 def _first_lines(
-    fixed: bytes,
+    source: bytes,
     tree: ast.Module,
     spans: Sequence[tuple[int, int]],
     offsets: list[int],
     additions: list[ImportItem],
     unused: list[_Removal],
     edited: int,
-) -> bytes:
-    """``fixed`` with the imports added as ``_addimports`` adds them to the whole module,
-    then the ``unused`` ones removed from the import lines among the first lines as
+) -> tuple[int, int, bytes]:
+    """The edit of the first lines: the imports added as ``_addimports`` adds them to the
+    whole module, then the ``unused`` ones removed from the import lines there as
     ``_imports.remove_unused`` removes them (the lines after are done: ``_removals``).
 
     The additions are decided from the statements up to the first that is neither an
     import nor the first docstring (or ``__strict__`` line); that one is stood in for by
     ``pass`` (only its kind and its leading lines count, which are kept; they may take
-    those of an import removed above it, as in the module). The first lines must be unchanged by
-    the fixes (``edited``: where the first starts), and must hold no stub (they are then
-    the file's own)."""
+    those of an import removed above it, as in the module). The first lines must be
+    untouched by the other edits (``edited``: where the first starts), and must hold no
+    stub (they are then the file's own)."""
     cut_index, cut_line = _cut(tree)
-    cut = len(fixed) if cut_index is None else offsets[cut_line - 1]
+    cut = len(source) if cut_index is None else offsets[cut_line - 1]
     if (spans and spans[0][0] < cut_line) or edited < cut:
         raise _Decline  # a stub or a fix among the first lines
-    head = fixed[:cut]
-    text = (head + (_PLACEHOLDER if cut < len(fixed) else b"")).decode("utf-8")
+    head = source[:cut]
+    text = (head + (_PLACEHOLDER if cut < len(source) else b"")).decode("utf-8")
     try:
         module = cst.parse_module(text)
     except Exception:
@@ -443,11 +475,11 @@ def _first_lines(
     if unused:
         done = no_new_leading_blank(module, remove_unused(done, unused, CodemodContext()))
     code = done.code.encode("utf-8")
-    if cut < len(fixed):
+    if cut < len(source):
         if not code.endswith(_PLACEHOLDER):
             raise _Decline
         code = code[: -len(_PLACEHOLDER)]
-    return code + fixed[cut:]
+    return (0, cut, code)
 
 
 def _cut(tree: ast.Module) -> tuple[Optional[int], int]:
