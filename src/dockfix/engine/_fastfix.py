@@ -35,11 +35,9 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Collection, Sequence
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import ImportItem, RemoveImportsVisitor
 
 from dockfix.engine._addimports import add_imports, parsable_indent
 from dockfix.engine._fast import Found, fast_found
@@ -69,6 +67,15 @@ _PLACEHOLDER = b"pass\n"
 _PAST_THE_END = 1 << 62
 
 _Removal = tuple[str, Optional[str], Optional[str]]  # (module, obj, asname), as libcst's
+
+
+class ImportItem(NamedTuple):
+    """An import to add, as libcst's ``ImportItem`` (``_addimports`` reads these fields)."""
+
+    module_name: str
+    obj_name: Optional[str] = None
+    alias: Optional[str] = None
+    relative: int = 0
 
 
 def fast_fix(
@@ -400,9 +407,7 @@ def _removals(
         if module.code != mini or len(module.body) != (3 if after is not None else 2):
             raise _Decline
         node = module.body[1]
-        context = CodemodContext()
-        context.scratch[RemoveImportsVisitor.CONTEXT_KEY] = list(unused)
-        kept = without_unused(node, module, context)
+        kept = without_unused(node, module, unused)
         rest = list(module.body[2:])
         if kept is not None:
             new_body = [module.body[0], kept, *rest]
@@ -473,7 +478,7 @@ def _first_lines(
         config = module.with_changes(default_indent=parsable_indent(module)).config_for_parsing
         done = add_imports(module, additions, None, config)
     if unused:
-        done = no_new_leading_blank(module, remove_unused(done, unused, CodemodContext()))
+        done = no_new_leading_blank(module, remove_unused(done, unused))
     code = done.code.encode("utf-8")
     if cut < len(source):
         if not code.endswith(_PLACEHOLDER):

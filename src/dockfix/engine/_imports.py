@@ -13,16 +13,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
 
 from dockfix.engine._addimports import add_imports, parsable_indent
 
+if TYPE_CHECKING:  # libcst.codemod costs ~0.25 s to import (its matchers): on first use only
+    from libcst.codemod import CodemodContext
+
 _IMPORTS = (cst.Import, cst.ImportFrom)
+_ADDITIONS = "AddImportsVisitor"  # the visitors' CONTEXT_KEYs, where the pass schedules
+_REMOVALS = "RemoveImportsVisitor"
+Removal = tuple[str, object, object]  # (module, obj, asname), as RemoveImportsVisitor reads it
 
 
 def finish_imports(tree: cst.Module, context: CodemodContext, elsewhere: str = "") -> cst.Module:
@@ -31,20 +35,18 @@ def finish_imports(tree: cst.Module, context: CodemodContext, elsewhere: str = "
     ``elsewhere`` is more text of the module outside its top-level imports (the statements a
     reduced module stubbed): a name it mentions keeps its import, as in the full module.
     """
-    if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
+    if context.scratch.get(_ADDITIONS):
         tree = _add(tree, context)
-    scheduled = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY) or []
-    return remove_unused(tree, _unused(tree, scheduled, elsewhere), context)
+    scheduled = context.scratch.get(_REMOVALS) or []
+    return remove_unused(tree, _unused(tree, scheduled, elsewhere))
 
 
-def remove_unused(
-    tree: cst.Module, removals: Sequence[tuple[str, object, object]], context: CodemodContext
-) -> cst.Module:
-    """``tree`` with ``removals`` (known unused) removed from its top-level import lines."""
+def remove_unused(tree: cst.Module, removals: Sequence[Removal]) -> cst.Module:
+    """``tree`` with ``removals`` (known unused, in the order scheduled, repeats kept)
+    removed from its top-level import lines."""
     if not removals:
         return tree
-    context.scratch[RemoveImportsVisitor.CONTEXT_KEY] = list(removals)
-    return _remove(tree, context, {module.split(".")[0] for module, _, _ in removals})
+    return _remove(tree, removals, {module.split(".")[0] for module, _, _ in removals})
 
 
 def _is_import(stmt: cst.CSTNode) -> bool:
@@ -54,14 +56,12 @@ def _is_import(stmt: cst.CSTNode) -> bool:
 
 
 def _add(tree: cst.Module, context: CodemodContext) -> cst.Module:
-    items = context.scratch.get(AddImportsVisitor.CONTEXT_KEY) or []
+    items = context.scratch.get(_ADDITIONS) or []
     config = tree.with_changes(default_indent=parsable_indent(tree)).config_for_parsing
     return add_imports(tree, items, context.full_package_name, config)
 
 
-def _unused(
-    tree: cst.Module, scheduled: list[tuple[str, object, object]], elsewhere: str = ""
-) -> list[tuple[str, object, object]]:
+def _unused(tree: cst.Module, scheduled: list[Removal], elsewhere: str = "") -> list[Removal]:
     """The scheduled removals whose name occurs nowhere outside the top-level imports."""
     rest = "\n".join(tree.code_for_node(s) for s in tree.body if not _is_import(s))
     rest += "\n" + elsewhere
@@ -73,13 +73,13 @@ def _unused(
     return found
 
 
-def _remove(tree: cst.Module, context: CodemodContext, modules: set[str]) -> cst.Module:
+def _remove(tree: cst.Module, removals: Sequence[Removal], modules: set[str]) -> cst.Module:
     body: list[cst.BaseStatement] = list(tree.body)
     out: list[cst.BaseStatement] = []
     carry: tuple[cst.EmptyLine, ...] = ()
     for stmt in body:
         if _is_import(stmt) and _mentions(tree, stmt, modules):
-            kept = without_unused(stmt, tree, context)
+            kept = without_unused(stmt, tree, removals)
             if kept is None:
                 assert isinstance(stmt, cst.SimpleStatementLine)
                 carry = carry or tuple(stmt.leading_lines)
@@ -94,22 +94,24 @@ def _remove(tree: cst.Module, context: CodemodContext, modules: set[str]) -> cst
 
 
 def without_unused(
-    stmt: cst.BaseStatement, tree: cst.Module, context: CodemodContext
+    stmt: cst.BaseStatement, tree: cst.Module, removals: Sequence[Removal]
 ) -> Optional[cst.BaseStatement]:
-    """The import line ``stmt`` of ``tree`` less the removals scheduled in ``context``, as
-    ``RemoveImportsVisitor`` gives it on a module of ``stmt`` alone; None when it goes."""
-    removals = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY) or []
+    """The import line ``stmt`` of ``tree`` less ``removals``, as ``RemoveImportsVisitor``
+    gives it on a module of ``stmt`` alone; None when it goes."""
     removed = _removed_alone(stmt, removals)
     if removed is not None:
         return None if removed else stmt
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import RemoveImportsVisitor
+
+    context = CodemodContext()  # the visitor reads only the removals from it
+    context.scratch[RemoveImportsVisitor.CONTEXT_KEY] = list(removals)
     alone = tree.with_changes(body=[stmt], default_indent=parsable_indent(tree))
     done = RemoveImportsVisitor(context).transform_module(alone)
     return done.body[0] if done.body else None
 
 
-def _removed_alone(
-    stmt: cst.BaseStatement, removals: Sequence[tuple[str, object, object]]
-) -> Optional[bool]:
+def _removed_alone(stmt: cst.BaseStatement, removals: Sequence[Removal]) -> Optional[bool]:
     """What ``RemoveImportsVisitor`` does to a line of one import of one name, alone in a
     module (where nothing uses it): whether it removes the line; None for other lines.
     Building the visitor costs ~30 ms (its matchers are gathered per instance), a fix
