@@ -178,7 +178,25 @@ CASES: list[tuple[str, str, bool]] = [
             subprocess.run(["docker", "rm", "-f", name])
             sp.run(["docker", "kill", name])
         """,
-        False,
+        True,
+    ),
+    (
+        "run-of-imports",
+        """
+        import os
+        X = 1
+
+        # about these
+        import json
+        from subprocess import check_output
+        # the next one
+        import subprocess as sp
+
+        def clean(name):
+            out = check_output(["docker", "kill", name])
+            return out, json.dumps(sp.DEVNULL)
+        """,
+        True,
     ),
     (
         "import-in-the-first-lines-removed",

@@ -41,7 +41,7 @@ import libcst as cst
 
 from dockfix.engine._addimports import add_imports, parsable_indent
 from dockfix.engine._fast import Found, fast_found
-from dockfix.engine._imports import no_new_leading_blank, remove_unused, without_unused
+from dockfix.engine._imports import no_new_leading_blank, remove_unused
 from dockfix.engine._reduce import (
     Reduction,
     Unsplit,
@@ -353,40 +353,41 @@ def _removals(
     unused: list[_Removal],
     cut_index: Optional[int],
 ) -> list[tuple[int, int, bytes]]:
-    """The edits that remove the ``unused`` imports, as ``_imports._remove`` does: each
-    top-level import line naming one of their modules goes through libcst's
-    ``RemoveImportsVisitor`` alone; one it empties goes, with its leading lines, which the
-    next statement takes when it has none.
+    """The edits that remove the ``unused`` imports below the first lines, as
+    ``_imports.remove_unused`` removes them from the whole module: each top-level import
+    line naming one of their modules goes through libcst's ``RemoveImportsVisitor`` alone
+    (or its shortcut); one it empties goes, with its leading lines, which the next
+    statement takes when it has none.
 
-    Done here on the import with the lines around it, between two ``pass`` lines standing
-    in for the statements before and after it. The lines above it that are blank or
-    comments at column 0, up to a line of code, are its leading lines in the module too
-    (the statement above, maybe a stub in ``tree``, ends on that line; a block owns the
-    lines after it only up to its last comment indented as far as the block). Imports
-    among the first lines are left to ``_first_lines``. Declines an import sharing a line,
-    or next to another import of the modules."""
+    Done here on each run of consecutive import statements with the lines around it,
+    between two ``pass`` lines standing in for the statements before and after it. The
+    lines above the run that are blank or comments at column 0, up to a line of code, are
+    its leading lines in the module too (the statement above, maybe a stub in ``tree``,
+    ends on that line; a block owns the lines after it only up to its last comment
+    indented as far as the block). Imports among the first lines are left to
+    ``_first_lines``. Declines a run sharing a line with the statements around it, or
+    with a line indented between them."""
     modules = {module.split(".")[0] for module, _, _ in unused}
     body = tree.body
     found: list[tuple[int, int, bytes]] = []
-    for index, stmt in enumerate(body):
-        if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
+    index = 0 if cut_index is None else cut_index + 1
+    while cut_index is not None and index < len(body):
+        if not isinstance(body[index], (ast.Import, ast.ImportFrom)):
+            index += 1
             continue
-        first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
+        run_end = index
+        while run_end + 1 < len(body) and isinstance(
+            body[run_end + 1], (ast.Import, ast.ImportFrom)
+        ):
+            run_end += 1
+        first, last = body[index].lineno, body[run_end].end_lineno or body[run_end].lineno
         text = source[offsets[first - 1] : offsets[last]]
+        previous = body[index - 1]
+        after = body[run_end + 1] if run_end + 1 < len(body) else None
+        index = run_end + 1
         if not any(module.encode() in text for module in modules):
             continue
-        if cut_index is None or index <= cut_index:
-            continue  # among the first lines: ``_first_lines`` removes it
-        previous, after = body[index - 1], body[index + 1] if index + 1 < len(body) else None
-        if (previous.end_lineno or 0) >= first:
-            raise _Decline
-        if after is not None and (
-            _first_line(after) <= last
-            or (
-                isinstance(after, (ast.Import, ast.ImportFrom))
-                and any(module in ast.unparse(after) for module in modules)
-            )
-        ):
+        if (previous.end_lineno or 0) >= first or (after and _first_line(after) <= last):
             raise _Decline
         above = first - 1  # up over the lines the import owns: blank, or comments at column 0
         while above > 0 and _owned(source[offsets[above - 1] : offsets[above]]):
@@ -404,24 +405,15 @@ def _removals(
             module = cst.parse_module(mini)
         except Exception:
             raise _Decline from None
-        if module.code != mini or len(module.body) != (3 if after is not None else 2):
+        if module.code != mini:
             raise _Decline
-        node = module.body[1]
-        kept = without_unused(node, module, unused)
-        rest = list(module.body[2:])
-        if kept is not None:
-            new_body = [module.body[0], kept, *rest]
-        else:
-            assert isinstance(node, cst.SimpleStatementLine)
-            if rest and node.leading_lines:
-                following = rest[0]
-                assert isinstance(following, cst.SimpleStatementLine)
-                if not following.leading_lines:
-                    rest[0] = following.with_changes(leading_lines=node.leading_lines)
-            new_body = [module.body[0], *rest]
-        code = module.with_changes(body=new_body).code.encode("utf-8")
+        code = remove_unused(module, unused).code.encode("utf-8")
+        if not code.startswith(_PLACEHOLDER):
+            raise _Decline
         code = code[len(_PLACEHOLDER) :]
         if after is not None:
+            if not code.endswith(_PLACEHOLDER):
+                raise _Decline
             code = code[: -len(_PLACEHOLDER)]
         found.append((start, end, code))
     return found
