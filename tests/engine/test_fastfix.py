@@ -511,7 +511,9 @@ def _stubbed(extra: str = "") -> bytes:
     return (head + extra + call).encode()
 
 
-@pytest.mark.parametrize("extra", ["", "G = 1\ndef g():\n    global G\n    G = 2\n"])
+@pytest.mark.parametrize(
+    "extra", ["", "G = 1\ndef g():\n    global G\n    G = 2\n", "# global docker_executor\n"]
+)
 @pytest.mark.parametrize("broken", [b"docker_executor.stop(", b"await", b"nonlocal name", b"x = 1"])
 def test_a_broken_replacement_is_never_returned(
     extra: str, broken: bytes, monkeypatch: Any
@@ -548,12 +550,38 @@ def test_the_changed_parts_are_read(monkeypatch: Any) -> None:
     assert read
     assert all(b"unrelated" not in text for text in read)
     read.clear()
-    source = _stubbed("G = 1\ndef g():\n    global G\n    G = 2\n")
+    source = _stubbed("G = 1\ndef g():\n    global G\n    G = 2\n")  # not a name it adds
+    assert _fastfix.fast_fix(source, Settings(), *_enabled()) is not None
+    assert read
+    read.clear()
+    source = _stubbed("def g():\n    global docker_executor\n")
     calls: list[bytes] = []
     monkeypatch.setattr(_fastfix, "compiles_as_source", lambda s, f: calls.append(f) or True)
     assert _fastfix.fast_fix(source, Settings(), *_enabled()) is not None
     assert calls
     assert not read
+
+
+def test_a_global_declaration_across_statements(monkeypatch: Any) -> None:
+    """The fix binds ``docker_executor`` at module level (the import) and uses it there;
+    a module-level ``global docker_executor`` further down then does not compile, which
+    no part read alone shows: the whole file is read, and the fix refused."""
+    from dockfix.engine import _fastfix
+
+    source = _code(
+        """
+        import os
+        import subprocess
+        def unrelated():
+            return os.sep
+        subprocess.run(["docker", "rm", "-f", "web"])
+        global docker_executor
+        """
+    )
+    assert _fastfix.fast_fix(source, Settings(), *_enabled()) is None
+    result, answered = _same(source, monkeypatch)
+    assert not answered
+    assert result.fixed == source
 
 
 def _enabled() -> tuple[Any, Any]:

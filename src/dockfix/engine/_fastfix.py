@@ -161,7 +161,9 @@ def _fixed(
         first = _first_lines(source, tree, reduction.spans, offsets, additions, unused, edits[0][0])
         edits.insert(0, first)
     fixed = _apply(source, edits)
-    if fixed != source and not _compiles(source, fixed, tree, offsets, edits, reduction):
+    names = {target.expression.split(".")[0]}  # what the fix may newly bind or use
+    names.update((item.obj_name or item.module_name).split(".")[0] for item in additions)
+    if fixed != source and not _compiles(source, fixed, tree, offsets, edits, reduction, names):
         return None
     return FileResult(source, fixed, findings, applied=tuple(item.finding.key for item in todo))
 
@@ -173,6 +175,7 @@ def _compiles(
     offsets: list[int],
     edits: Sequence[tuple[int, int, bytes]],
     reduction: Reduction,
+    names: Collection[str],
 ) -> bool:
     """``_reduce.compiles_as_source(source, fixed)``, read on the changed parts only when
     that is sure to be the same answer.
@@ -180,13 +183,16 @@ def _compiles(
     A file cut at lines where its top-level statements start, into parts the compiler
     front end each accepts alone, is accepted whole (``_split``'s argument: each cut is
     then outside any bracket, string or continuation, and the next part does not
-    continue a statement), except for what the scope pass checks across statements
-    (a module-level ``global`` after a use of the name): so without ``global`` in the
-    file. Here the source was split into such parts, each accepted (``reduce_split``
-    stubbed something: ``spans``), so its statements are accepted alone; the fixed file
+    continue a statement), except for what the scope pass checks across statements: a
+    module-level ``global NAME`` after NAME is bound or used there. Here the source was
+    split into such parts, each accepted (``reduce_split`` stubbed something: ``spans``),
+    so it has no such error and its statements are accepted alone. The edits add such
+    bindings and uses only for ``names`` (the imports added, the executor; removing an
+    import removes a binding only): the whole file is read when one of them follows a
+    ``global`` on its line (a superset: in comments and strings too). Else the fixed file
     is cut at the statement starts the edits leave alone, and only the parts an edit
     changed are read."""
-    if not reduction.spans or b"global" in fixed:
+    if not reduction.spans or _declared_global(fixed, names):
         return compiles_as_source(source, fixed)  # not split: ``ast`` read it whole
     cuts = sorted({offsets[_first_line(stmt) - 1] for stmt in tree.body} | {0, len(source)})
     cuts = [c for c in cuts if not any(a < c < b for a, b, _ in edits)]
@@ -432,6 +438,14 @@ def _apply(text: bytes, edits: Sequence[tuple[int, int, bytes]]) -> bytes:
         at = end
     parts.append(text[at:])
     return b"".join(parts)
+
+
+def _declared_global(text: bytes, names: Collection[str]) -> bool:
+    """Whether one of ``names`` follows the word ``global`` on its (logical) line."""
+    if b"global" not in text:
+        return False
+    words = b"|".join(re.escape(name.encode()) for name in sorted(names))
+    return re.search(rb"\bglobal\b(?:[^\n]|\\\n)*?\b(?:" + words + rb")\b", text) is not None
 
 
 def _first_lines(
