@@ -589,3 +589,33 @@ def _enabled() -> tuple[Any, Any]:
     from dockfix.rules import ALL_RULES
 
     return _triggers(ALL_RULES, Settings()), _call_names(ALL_RULES, Settings())
+
+
+def test_schedule_is_libcsts() -> None:
+    """``_schedule`` records what libcst's helpers record, in the same places."""
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+    from dockfix.engine import _schedule
+
+    theirs, ours = CodemodContext(), _schedule.Context("m.py")
+    for module, obj in [
+        ("dockfix.runtime", "docker_executor"),
+        ("subprocess", None),
+        ("os", "path"),
+    ]:
+        AddImportsVisitor.add_needed_import(theirs, module, obj)
+        _schedule.add_needed_import(ours, module, obj)
+    for module, obj, asname in [("subprocess", None, "sp"), ("subprocess", "run", None)]:
+        RemoveImportsVisitor.remove_unused_import(theirs, module, obj, asname=asname)
+        _schedule.remove_unused_import(ours, module, obj, asname)
+    assert set(ours.scratch) == set(theirs.scratch) == {_schedule.ADDITIONS, _schedule.REMOVALS}
+    assert _schedule.ADDITIONS == AddImportsVisitor.CONTEXT_KEY
+    assert _schedule.REMOVALS == RemoveImportsVisitor.CONTEXT_KEY
+    assert [tuple(i) for i in ours.scratch[_schedule.ADDITIONS]] == [
+        (i.module_name, i.obj_name, i.alias, i.relative)
+        for i in theirs.scratch[_schedule.ADDITIONS]
+    ]
+    assert ours.scratch[_schedule.REMOVALS] == theirs.scratch[_schedule.REMOVALS]
+    with pytest.raises(ValueError, match="__future__"):
+        _schedule.add_needed_import(ours, "__future__")

@@ -19,20 +19,38 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import sys
 from typing import Any, Callable
 
-_installed = False
+_installed: set[str] = set()
+_MATCHERS = "libcst.matchers._visitors"  # ~0.17 s to import: patched once something has
 
 
 def install() -> None:
-    """Replace libcst's reflection helpers by per-class cached equivalents (idempotent)."""
-    global _installed
-    if _installed:
+    """Replace libcst's reflection helpers by per-class cached equivalents (idempotent):
+    the metadata providers' now, the matcher visitors' too once libcst's matchers are
+    imported (``install_matchers``, which the import helpers call before using them)."""
+    if "batched" not in _installed:
+        _installed.add("batched")
+        try:
+            batched: Any = importlib.import_module("libcst._batched_visitor")
+        except ImportError:  # pragma: no cover - libcst moved its internals
+            return
+        if hasattr(batched.BatchableCSTVisitor, "get_visitors"):
+            batched.BatchableCSTVisitor.get_visitors = _cached_get_visitors(
+                batched.BatchableCSTVisitor.get_visitors
+            )
+    if _MATCHERS in sys.modules:
+        install_matchers()
+
+
+def install_matchers() -> None:
+    """The matcher visitors' part of ``install`` (imports libcst's matchers; idempotent)."""
+    if "matchers" in _installed:
         return
-    _installed = True
+    _installed.add("matchers")
     try:
-        batched: Any = importlib.import_module("libcst._batched_visitor")
-        mv: Any = importlib.import_module("libcst.matchers._visitors")
+        mv: Any = importlib.import_module(_MATCHERS)
     except ImportError:  # pragma: no cover - libcst moved its internals
         return
     names = (
@@ -45,9 +63,7 @@ def install() -> None:
         "CONSTRUCTED_LEAVE_MATCHER_ATTR",
         "is_property",
     )
-    if not all(hasattr(mv, name) for name in names) or not hasattr(
-        batched.BatchableCSTVisitor, "get_visitors"
-    ):
+    if not all(hasattr(mv, name) for name in names):
         return  # pragma: no cover
     mv._gather_matchers = _cached_matchers(mv)
     mv._gather_constructed_visit_funcs = _cached_constructed(
@@ -55,9 +71,6 @@ def install() -> None:
     )
     mv._gather_constructed_leave_funcs = _cached_constructed(
         mv, mv._gather_constructed_leave_funcs, mv.CONSTRUCTED_LEAVE_MATCHER_ATTR
-    )
-    batched.BatchableCSTVisitor.get_visitors = _cached_get_visitors(
-        batched.BatchableCSTVisitor.get_visitors
     )
 
 

@@ -460,15 +460,10 @@ def _fixability(
     text: str, verdict: Verdict, used: bool, settings: Settings
 ) -> tuple[bool, Optional[str]]:
     """``_rewrite.fixability`` on the call parsed from its own text (libcst, on demand)."""
-    import libcst as cst
+    from dockfix.engine._rewrite import fixability, parse_call, parse_target
 
-    from dockfix.engine._rewrite import fixability, parse_target
-
-    try:
-        node = cst.parse_expression(text)
-    except Exception:
-        raise _Decline from None
-    if not isinstance(node, cst.Call) or node.lpar:
+    node = parse_call(text)
+    if node is None:
         raise _Decline
     target = parse_target(settings.runner or settings.executor)
     return fixability(node, verdict, used, target, text)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Collection, Sequence
-from typing import NamedTuple, Optional
+from typing import Optional
 
 import libcst as cst
 
@@ -51,7 +51,8 @@ from dockfix.engine._reduce import (
     reduce_split,
     sdk_import_text,
 )
-from dockfix.engine._rewrite import Target, build_call, parse_target
+from dockfix.engine._rewrite import Target, build_call, parse_call, parse_target
+from dockfix.engine._schedule import ImportItem
 from dockfix.engine._split import accepted
 from dockfix.engine._types import FileResult, Settings
 from dockfix.rules._base import CallExecutor, ReplaceStatements, ReplaceWith, RunnerCalls
@@ -67,15 +68,6 @@ _PLACEHOLDER = b"pass\n"
 _PAST_THE_END = 1 << 62
 
 _Removal = tuple[str, Optional[str], Optional[str]]  # (module, obj, asname), as libcst's
-
-
-class ImportItem(NamedTuple):
-    """An import to add, as libcst's ``ImportItem`` (``_addimports`` reads these fields)."""
-
-    module_name: str
-    obj_name: Optional[str] = None
-    alias: Optional[str] = None
-    relative: int = 0
 
 
 def fast_fix(
@@ -227,11 +219,8 @@ def _replacement(
     if fix is None or isinstance(fix, (ReplaceStatements, RunnerCalls)):
         raise _Decline
     code = text.decode("utf-8")
-    try:
-        node = cst.parse_expression(code)
-    except Exception:
-        raise _Decline from None
-    if not isinstance(node, cst.Call) or node.lpar or _EMPTY.code_for_node(node) != code:
+    node = parse_call(code)
+    if node is None or _EMPTY.code_for_node(node) != code:
         raise _Decline
     pipe = "subprocess.PIPE"
     if isinstance(fix, ReplaceWith):

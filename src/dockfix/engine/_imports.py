@@ -13,31 +13,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from dockfix.engine._addimports import add_imports, parsable_indent
-
-if TYPE_CHECKING:  # libcst.codemod costs ~0.25 s to import (its matchers): on first use only
-    from libcst.codemod import CodemodContext
+from dockfix.engine._schedule import ADDITIONS, REMOVALS, Context
 
 _IMPORTS = (cst.Import, cst.ImportFrom)
-_ADDITIONS = "AddImportsVisitor"  # the visitors' CONTEXT_KEYs, where the pass schedules
-_REMOVALS = "RemoveImportsVisitor"
 Removal = tuple[str, object, object]  # (module, obj, asname), as RemoveImportsVisitor reads it
 
 
-def finish_imports(tree: cst.Module, context: CodemodContext, elsewhere: str = "") -> cst.Module:
+def finish_imports(tree: cst.Module, context: Context, elsewhere: str = "") -> cst.Module:
     """Apply the scheduled additions, then the scheduled removals of unused imports.
 
     ``elsewhere`` is more text of the module outside its top-level imports (the statements a
     reduced module stubbed): a name it mentions keeps its import, as in the full module.
     """
-    if context.scratch.get(_ADDITIONS):
+    if context.scratch.get(ADDITIONS):
         tree = _add(tree, context)
-    scheduled = context.scratch.get(_REMOVALS) or []
+    scheduled = context.scratch.get(REMOVALS) or []
     return remove_unused(tree, _unused(tree, scheduled, elsewhere))
 
 
@@ -55,8 +51,8 @@ def _is_import(stmt: cst.CSTNode) -> bool:
     )
 
 
-def _add(tree: cst.Module, context: CodemodContext) -> cst.Module:
-    items = context.scratch.get(_ADDITIONS) or []
+def _add(tree: cst.Module, context: Context) -> cst.Module:
+    items = context.scratch.get(ADDITIONS) or []
     config = tree.with_changes(default_indent=parsable_indent(tree)).config_for_parsing
     return add_imports(tree, items, context.full_package_name, config)
 
@@ -103,6 +99,10 @@ def without_unused(
         return None if removed else stmt
     from libcst.codemod import CodemodContext
     from libcst.codemod.visitors import RemoveImportsVisitor
+
+    from dockfix.engine._cstfast import install_matchers
+
+    install_matchers()
 
     context = CodemodContext()  # the visitor reads only the removals from it
     context.scratch[RemoveImportsVisitor.CONTEXT_KEY] = list(removals)

@@ -13,13 +13,12 @@ from collections.abc import Sequence
 from typing import Optional
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper
 
 from dockfix.engine._cstfast import install as _install_reflection_cache
 from dockfix.engine._imports import finish_imports, no_new_leading_blank
 from dockfix.engine._reduce import Reduction, compiles_as_source, first_indent
+from dockfix.engine._schedule import REMOVALS, Context
 from dockfix.engine._split import accepted
 from dockfix.engine._transformer import Transformer
 from dockfix.engine._types import Accept, FileResult, Settings
@@ -50,7 +49,7 @@ def analyze_reduced(
     """
     try:
         module = cst.parse_module(reduction.source)
-        context = CodemodContext(filename=path)
+        context = Context(filename=path)
         # a reduced module imports no Docker SDK (``reduce`` keeps such files whole)
         transformer = Transformer(context, settings, accept, rules, sdk_imports=False)
         done = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
@@ -73,9 +72,9 @@ def analyze_reduced(
     return FileResult(source, fixed, findings, applied=tuple(transformer.applied))
 
 
-def _removal_names(context: CodemodContext) -> list[str]:
+def _removal_names(context: Context) -> list[str]:
     """The names of the imports the fixes scheduled for removal (when unused)."""
-    scheduled = context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY) or []
+    scheduled = context.scratch.get(REMOVALS) or []
     return [str(asname or obj or module.split(".")[0]) for module, obj, asname in scheduled]
 
 
@@ -177,7 +176,7 @@ def analyze_full(
     except Exception as exc:
         return FileResult(source, source, (), f"cannot parse {path}: {_first_line(exc)}")
     try:
-        context = CodemodContext(filename=path)
+        context = Context(filename=path)
         transformer = Transformer(context, settings, accept, rules)
         fixed_module = no_new_leading_blank(module, _transform(module, transformer, context))
         findings = tuple(transformer.findings)
@@ -213,7 +212,7 @@ def parse_error(source: bytes, path: str) -> FileResult:
     return FileResult(source=source, fixed=source)
 
 
-def _transform(module: cst.Module, transformer: Transformer, context: CodemodContext) -> cst.Module:
+def _transform(module: cst.Module, transformer: Transformer, context: Context) -> cst.Module:
     """One metadata-backed pass of the rules; the import helpers run only after a fix."""
     tree = MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
     if transformer.pending:

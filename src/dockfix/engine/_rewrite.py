@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Union
 
 import libcst as cst
@@ -28,6 +29,18 @@ class Target:
     expression: str
     module: Optional[str]
     obj: Optional[str]
+
+
+@lru_cache(maxsize=64)
+def parse_call(text: str) -> Optional[cst.Call]:
+    """The call ``text`` is alone (libcst), or None when it is not a call without
+    parentheses around it. Cached: check mode's ``_fast`` and then ``_fastfix`` read the
+    same calls (nodes are immutable)."""
+    try:
+        node = cst.parse_expression(text)
+    except Exception:
+        return None
+    return node if isinstance(node, cst.Call) and not node.lpar else None
 
 
 def parse_target(spec: str) -> Target:

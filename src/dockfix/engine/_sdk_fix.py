@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider, Scope, ScopeProvider
 
 from dockfix.engine._rewrite import count_comments
+from dockfix.engine._schedule import add_needed_import
 from dockfix.engine._sdk import Receivers
 from dockfix.engine._sdk_calls import (
     Collector,
@@ -178,7 +178,7 @@ class SdkMatcher:
         step = self._step(call, updated.args[index].value, updated.args[index + 1 :], fix.steps[0])
         if index == 0:  # the partial itself
             return updated.with_changes(args=[cst.Arg(step.func), *step.args])
-        AddImportsVisitor.add_needed_import(self.owner.context, "functools")
+        add_needed_import(self.owner.context, "functools")
         func = cst.parse_expression("functools.partial")
         partial = cst.Call(func=func, args=[cst.Arg(step.func), *step.args])
         return updated.with_changes(args=[*updated.args[:index], cst.Arg(partial)])
@@ -206,7 +206,7 @@ class SdkMatcher:
             return cst.Call(func=method, args=args)
         target = self.owner.target
         if target.module is not None and target.obj is not None:
-            AddImportsVisitor.add_needed_import(self.owner.context, target.module, target.obj)
+            add_needed_import(self.owner.context, target.module, target.obj)
         limited = "aio.run_limited" if call.library == AIODOCKER else "run_limited"
         func = cst.parse_expression(f"{target.expression}.{limited}")
         return cst.Call(func=func, args=[cst.Arg(value=method), *args])

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from typing import Optional, Union
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import PositionProvider, QualifiedNameSource, ScopeProvider
 
 from dockfix.engine._apis import ALL_APIS, API_NAMES
@@ -21,6 +19,7 @@ from dockfix.engine._rewrite import (
     fixability,
     parse_target,
 )
+from dockfix.engine._schedule import Context, add_needed_import, remove_unused_import
 from dockfix.engine._sdk_fix import SdkMatcher  # Docker SDK rules (DF1xx)
 from dockfix.engine._suppress import Suppressions
 from dockfix.engine._types import Accept, Finding, Settings
@@ -53,7 +52,7 @@ class Transformer(cst.CSTTransformer):
 
     def __init__(
         self,
-        context: CodemodContext,
+        context: Context,
         settings: Settings,
         accept: Optional[Accept],
         rules: Optional[Sequence[type[Rule]]] = None,
@@ -248,7 +247,7 @@ class Transformer(cst.CSTTransformer):
         assert fix is not None
         if isinstance(fix, (ReplaceWith, ReplaceStatements)):
             for module, obj in fix.imports:
-                AddImportsVisitor.add_needed_import(self.context, module, obj)
+                add_needed_import(self.context, module, obj)
             if isinstance(fix, ReplaceStatements):
                 self.pending[id(updated)] = build_statements(updated, fix, self.target)
                 return updated
@@ -256,7 +255,7 @@ class Transformer(cst.CSTTransformer):
         assert call is not None
         target = self.target
         if target.module is not None and target.obj is not None:
-            AddImportsVisitor.add_needed_import(self.context, target.module, target.obj)
+            add_needed_import(self.context, target.module, target.obj)
         self._schedule_removal(original, call)
         if isinstance(fix, RunnerCalls):
             self.pending[id(updated)] = build_statements(updated, fix, target)
@@ -270,7 +269,7 @@ class Transformer(cst.CSTTransformer):
         func = original.func
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             return f"{func.value.value}.PIPE"
-        AddImportsVisitor.add_needed_import(self.context, "subprocess")
+        add_needed_import(self.context, "subprocess")
         return "subprocess.PIPE"
 
     def _schedule_removal(self, original: cst.Call, call: DockerCall) -> None:
@@ -279,11 +278,11 @@ class Transformer(cst.CSTTransformer):
         if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
             alias = func.value.value
             asname = None if alias == module else alias
-            RemoveImportsVisitor.remove_unused_import(self.context, module, asname=asname)
+            remove_unused_import(self.context, module, asname=asname)
         elif isinstance(func, cst.Name):
             asname = None if func.value == obj else func.value
-            RemoveImportsVisitor.remove_unused_import(self.context, module, obj, asname=asname)
+            remove_unused_import(self.context, module, obj, asname=asname)
         if call.argv_shape in ("shlex-split", "shell-plain"):  # shell-plain: shlex.quote
-            RemoveImportsVisitor.remove_unused_import(self.context, "shlex")
+            remove_unused_import(self.context, "shlex")
         if call.program_kind == "which":
-            RemoveImportsVisitor.remove_unused_import(self.context, "shutil")
+            remove_unused_import(self.context, "shutil")
