@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from dockfix.engine import Settings, _pass, analyze
+from dockfix.engine import Settings, _pass, _reduce, analyze
 from dockfix.engine._split import accepted
 
 SOURCE = b"import subprocess\n\n\ndef f(c):\n    subprocess.run(['docker', 'rm', '-f', c])\n"
@@ -23,6 +23,7 @@ def test_a_fix_that_does_not_parse_is_not_returned(monkeypatch: pytest.MonkeyPat
         return None if fixed is None else fixed + b"def (:\n"
 
     monkeypatch.setattr(_pass, "_splice", broken)
+    monkeypatch.setenv("DOCKFIX_NO_FAST", "1")  # the libcst pass (``_fastfix``: test_fastfix)
     result = analyze(SOURCE, Settings(), path="m.py")
     assert result.fixed == SOURCE
     assert not result.applied
@@ -40,7 +41,9 @@ def test_when_the_scope_pass_refuses_ast_decides(monkeypatch: pytest.MonkeyPatch
     """The scope pass refuses a few things ``ast.parse`` takes (``nonlocal`` at module
     level); the fix of such a file is judged by ``ast``."""
     assert not accepted(b"nonlocal x\n")
-    monkeypatch.setattr(_pass, "accepted", lambda source: False)
+    monkeypatch.setattr(_pass, "accepted", lambda source: False)  # the full path
+    monkeypatch.setattr(_reduce, "accepted", lambda source: False)  # the reduced one
+    monkeypatch.setenv("DOCKFIX_NO_FAST", "1")
     result = analyze(SOURCE, Settings(), path="m.py")
     assert result.error is None
     assert b"docker_executor.stop_and_remove(c)" in result.fixed
