@@ -454,6 +454,9 @@ IMPORT_LINES = [
     "from os import path\n",
     "from os.path import join\n",
     "import json, subprocess\n",
+    "import subprocess, json as j\n",
+    "from subprocess import run, check_call\n",
+    "from subprocess import (\n    run,  # why\n    check_call,\n)\n",
     "from subprocess import (run)\n",
     "from subprocess import *\n",
     "from . import subprocess\n",
@@ -471,6 +474,8 @@ REMOVALS: list[list[tuple[str, Optional[str], Optional[str]]]] = [
     [("subprocess", "check_call", None), ("subprocess", None, None)],
     [("os", None, None), ("os.path", None, "osp"), ("os", "path", None)],
     [("os.path", "join", None), ("json", None, None)],
+    [("subprocess", "run", None), ("subprocess", "check_call", None)],
+    [("json", None, "j"), ("subprocess", None, None)],
 ]
 
 
@@ -497,10 +502,9 @@ def test_removal_shortcut_is_the_visitor(line: str) -> None:
         assert quick == (not done.body), removals
         if not quick:
             assert done.code == module.code
-    simple = "," not in line and "(" not in line and "*" not in line and ";" not in line
-    assert answered == (
-        len(REMOVALS) if simple and "from ." not in line and "__" not in line else 0
-    )
+    one_name = "," not in line and ";" not in line and "from ." not in line and "__" not in line
+    if one_name:  # always answered (several names: when all go, or none)
+        assert answered == len(REMOVALS)
 
 
 def _stubbed(extra: str = "") -> bytes:

@@ -112,35 +112,40 @@ def without_unused(
 
 
 def _removed_alone(stmt: cst.BaseStatement, removals: Sequence[Removal]) -> Optional[bool]:
-    """What ``RemoveImportsVisitor`` does to a line of one import of one name, alone in a
-    module (where nothing uses it): whether it removes the line; None for other lines.
-    Building the visitor costs ~30 ms (its matchers are gathered per instance), a fix
-    a few. As the visitor reads the removals: for ``import m``, the last one of ``m``
-    without an object decides the alias that goes; for ``from m import o``, any of
-    ``(m, o, alias)``."""
+    """What ``RemoveImportsVisitor`` does to a line of one import statement, alone in a
+    module (where nothing uses it): True when it removes the line, False when it leaves it
+    as it is, None when it changes it (some names go) or for other lines. Building the
+    visitor costs more than a fix (its matchers are gathered per instance).
+
+    As the visitor reads the removals: for ``import m``, the last one of ``m`` without
+    an object decides the alias that goes; for ``from m import o``, any of ``(m, o,
+    alias)``; a star import stays."""
     if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
         return None
     node = stmt.body[0]
     if isinstance(node, cst.Import):
-        if len(node.names) != 1:
-            return None
-        alias = node.names[0]
         modules = {module: asname for module, obj, asname in removals if obj is None}
-        name = alias.evaluated_name
-        return name in modules and alias.evaluated_alias == modules[name]
-    if isinstance(node, cst.ImportFrom):
+        going = [
+            alias.evaluated_name in modules
+            and alias.evaluated_alias == modules[alias.evaluated_name]
+            for alias in node.names
+        ]
+    elif isinstance(node, cst.ImportFrom):
         names = node.names
-        if node.relative or node.module is None or isinstance(names, cst.ImportStar):
-            return None
-        if len(names) != 1 or node.lpar is not None:
+        if isinstance(names, cst.ImportStar):
+            return False
+        if node.relative or node.module is None:
             return None
         module = get_full_name_for_node(node.module)
         if module is None or module == "__future__":
             return None
-        alias = names[0]
-        wanted = (alias.evaluated_name, alias.evaluated_alias)
-        return any(m == module and (o, a) == wanted for m, o, a in removals if o is not None)
-    return None
+        wanted = {(o, a) for m, o, a in removals if o is not None and m == module}
+        going = [(alias.evaluated_name, alias.evaluated_alias) in wanted for alias in names]
+    else:
+        return None
+    if not any(going):
+        return False
+    return True if all(going) else None
 
 
 def _mentions(tree: cst.Module, stmt: cst.BaseStatement, modules: set[str]) -> bool:
