@@ -45,6 +45,7 @@ from dockfix.engine._prescan import Mentions
 from dockfix.engine._reduce import _imports_sdk, _plain, parse, utf8_twin
 from dockfix.engine._suppress import Suppressions
 from dockfix.engine._types import Finding, Settings
+from dockfix.engine._walk import children
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import (
     DOCKER_TRIGGER_TEXTS,
@@ -493,7 +494,7 @@ def _path_to(tree: ast.Module, target: ast.AST) -> list[ast.AST]:
     start, end = _start(target), _end(target)
 
     def search(node: ast.AST) -> Optional[list[ast.AST]]:
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             if child is target:
                 return [child]
             positioned = getattr(child, "end_lineno", None) is not None
@@ -546,7 +547,7 @@ def _scan(tree: ast.Module) -> _Scan:
             bound = getattr(node, "rest" if kind.__name__ == "MatchMapping" else "name", None)
             if bound:
                 scan.name(bound).other = True
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             stack.append((child, inner))
     return scan
 

@@ -19,6 +19,7 @@ from collections.abc import Collection, Iterator
 from typing import Optional
 
 from dockfix.engine._reduce import _BOM, parse, utf8_text, utf8_twin
+from dockfix.engine._walk import walk
 
 _ALIASED_MODULES = frozenset({"subprocess", "os", "asyncio"})
 
@@ -39,7 +40,7 @@ def has_candidate_call(
         return True
     modules, imported = _imports(tree, apis)
     mentions: Optional[Mentions] = None
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -66,7 +67,7 @@ def _imports(tree: ast.Module, apis: Collection[str]) -> tuple[set[str], set[str
     from them (``from subprocess import run as r`` gives ``r``)."""
     modules: set[str] = set()
     imported: set[str] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 top = alias.name.split(".")[0]
@@ -113,7 +114,7 @@ class Mentions:
             return True
         if not self.marked:
             return False
-        return any(isinstance(sub, ast.Name) and sub.id in self.marked for sub in ast.walk(node))
+        return any(isinstance(sub, ast.Name) and sub.id in self.marked for sub in walk(node))
 
     def _text_mentions(self, node: ast.AST) -> bool:
         if self._everything:
@@ -135,7 +136,7 @@ class Mentions:
             if any(self._text_mentions(v) for v in values):
                 self.marked.update(targets)
             else:
-                reads = {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}
+                reads = {n.id for v in values for n in walk(v) if isinstance(n, ast.Name)}
                 if reads:
                     flows.append((reads, targets))
         changed = bool(self.marked)
@@ -149,7 +150,7 @@ class Mentions:
 
 def _flows(tree: ast.Module) -> Iterator[tuple[list[ast.AST], list[str]]]:
     """(values, the names they flow into) for every way a name learns a value."""
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Assign):
             yield [node.value], _names(node.targets)
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
@@ -170,4 +171,4 @@ def _flows(tree: ast.Module) -> Iterator[tuple[list[ast.AST], list[str]]]:
 
 
 def _names(targets: list[ast.expr]) -> list[str]:
-    return [sub.id for target in targets for sub in ast.walk(target) if isinstance(sub, ast.Name)]
+    return [sub.id for target in targets for sub in walk(target) if isinstance(sub, ast.Name)]

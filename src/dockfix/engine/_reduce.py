@@ -48,6 +48,7 @@ from functools import lru_cache
 from typing import Optional, Union
 
 from dockfix.engine._split import accepted, groups
+from dockfix.engine._walk import children, walk
 
 _BOM = b"\xef\xbb\xbf"
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -283,39 +284,8 @@ def _words(text: bytes) -> frozenset[str]:
     return frozenset(words)
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}  # a node class's fields, less ``ctx``
-
-
-def _children(node: ast.AST) -> list[ast.AST]:
-    """``ast.iter_child_nodes(node)``, less the ``ctx`` markers (``Load``, ``Store``,
-    ``Del``: nothing here looks for them), as a list."""
-    kind = type(node)
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx")
-    found: list[ast.AST] = []
-    for name in fields:
-        value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            found.append(value)
-        elif isinstance(value, list):
-            found.extend(item for item in value if isinstance(item, ast.AST))
-    return found
-
-
-def _walk(node: ast.AST) -> list[ast.AST]:
-    """``ast.walk(node)`` (``node`` and all below it, breadth first), less the ``ctx``
-    markers, as a list: about twice as fast."""
-    found = [node]
-    index = 0
-    while index < len(found):
-        found.extend(_children(found[index]))
-        index += 1
-    return found
-
-
 def _globals(node: ast.AST) -> set[str]:
-    return {n for sub in _walk(node) if isinstance(sub, ast.Global) for n in sub.names}
+    return {n for sub in walk(node) if isinstance(sub, ast.Global) for n in sub.names}
 
 
 def _bound(unit: _Unit) -> tuple[set[str], set[str]]:
@@ -337,7 +307,7 @@ def _bound(unit: _Unit) -> tuple[set[str], set[str]]:
             if b":=" in unit.text:  # in a default or a decorator it binds in the module
                 bound.update(
                     sub.target.id
-                    for sub in _walk(node)
+                    for sub in walk(node)
                     if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name)
                 )
             continue
@@ -357,7 +327,7 @@ def _bound(unit: _Unit) -> tuple[set[str], set[str]]:
             elif isinstance(node, _PLAIN):
                 parts = []
         found = set()
-        for sub in (s for part in parts for s in _walk(part)):
+        for sub in (s for part in parts for s in walk(part)):
             if isinstance(sub, ast.Assign) and isinstance(sub.value, _ARGV_VALUES):
                 variables.update(t.id for t in sub.targets if isinstance(t, ast.Name))
             elif isinstance(sub, ast.AugAssign) and isinstance(sub.target, ast.Name):
@@ -399,7 +369,7 @@ def _names(*nodes: Optional[ast.AST]) -> set[str]:
     for node in nodes:
         if node is None:
             continue
-        for sub in _walk(node):
+        for sub in walk(node):
             if isinstance(sub, ast.Name):
                 found.add(sub.id)
             elif isinstance(sub, ast.Global):
@@ -423,7 +393,7 @@ def _locals(function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> set[str]:
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             found.update(
                 sub.target.id
-                for sub in _walk(node)
+                for sub in walk(node)
                 if isinstance(sub, ast.NamedExpr) and isinstance(sub.target, ast.Name)
             )
             continue
@@ -437,7 +407,7 @@ def _locals(function: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> set[str]:
             bound = getattr(node, "rest", None) or getattr(node, "name", None)
             if bound:
                 found.add(str(bound))
-        stack.extend(_children(node))
+        stack.extend(children(node))
     return found
 
 
@@ -537,7 +507,7 @@ def _displays(unit: _Unit) -> set[str]:
     return {
         target.id
         for node in unit.nodes
-        for sub in _walk(node)
+        for sub in walk(node)
         if isinstance(sub, ast.Assign) and isinstance(sub.value, _ARGV_VALUES)
         for target in sub.targets
         if isinstance(target, ast.Name)
@@ -558,7 +528,7 @@ def _arguments(unit: _Unit, calls: Collection[str]) -> set[str]:
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
             if called in calls:
                 found |= _names(*node.args, *node.keywords)
-        stack.extend(_children(node))
+        stack.extend(children(node))
     return found
 
 
