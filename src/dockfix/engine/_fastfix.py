@@ -189,8 +189,12 @@ def _compiles(
     cuts = sorted({offsets[_first_line(stmt) - 1] for stmt in tree.body} | {0, len(source)})
     cuts = [c for c in cuts if not any(a < c < b for a, b, _ in edits)]
     for low, high in zip(cuts, cuts[1:]):
-        changed = any(low <= a and b <= high for a, b, _ in edits)
-        if changed and not accepted(_slice(source, low, high, edits)):
+        inside = [
+            (a, b, new)
+            for a, b, new in edits
+            if low <= a and b <= high and not (a == b == low > 0)  # an insertion at a cut:
+        ]  # at the end of the part before it
+        if inside and not accepted(_slice(source, low, high, inside)):
             return False
     return True
 
@@ -479,7 +483,35 @@ def _first_lines(
         if not code.endswith(_PLACEHOLDER):
             raise _Decline
         code = code[: -len(_PLACEHOLDER)]
-    return (0, cut, code)
+    return _narrowed(source, cut, code)
+
+
+def _narrowed(source: bytes, cut: int, code: bytes) -> tuple[int, int, bytes]:
+    """The edit turning ``source[:cut]`` into ``code``, less the lines both share at the
+    start and at the end: the fixed file's check then reads only the statements around
+    the lines that changed, not the whole docstring and import block."""
+    old = source[:cut]
+    head = _common_head(old, code)
+    head = old.rfind(b"\n", 0, head) + 1  # back to a line start
+    tail = _common_head(old[head:][::-1], code[head:][::-1])
+    start = len(old) - tail  # where the shared end starts: moved on to a line start
+    if tail and start > 0 and old[start - 1 : start] != b"\n":
+        end = old.find(b"\n", start)
+        tail = 0 if end < 0 else len(old) - (end + 1)
+    return (head, cut - tail, code[head : len(code) - tail])
+
+
+def _common_head(a: bytes, b: bytes) -> int:
+    """The length of the longest common prefix of ``a`` and ``b`` (binary search over
+    slice comparisons: each one a ``memcmp``)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _cut(tree: ast.Module) -> tuple[Optional[int], int]:
