@@ -182,11 +182,14 @@ def _compiles(
     bindings and uses only for ``names`` (the imports added, the executor; removing an
     import removes a binding only): the whole file is read when one of them follows a
     ``global`` on its line (a superset: in comments and strings too). Else the fixed file
-    is cut at the statement starts the edits leave alone, and only the parts an edit
-    changed are read."""
+    is cut at the statement starts the edits leave alone (the reduced module's, and those
+    of ``_split``'s groups, inside stubs too), and only the parts an edit changed are
+    read."""
     if not reduction.spans or _declared_global(fixed, names):
         return compiles_as_source(source, fixed)  # not split: ``ast`` read it whole
-    cuts = sorted({offsets[_first_line(stmt) - 1] for stmt in tree.body} | {0, len(source)})
+    starts = {offsets[_first_line(stmt) - 1] for stmt in tree.body}
+    starts.update(offsets[line - 1] for line in reduction.starts)  # inside stubs too
+    cuts = sorted(starts | {0, len(source)})
     cuts = [c for c in cuts if not any(a < c < b for a, b, _ in edits)]
     for low, high in zip(cuts, cuts[1:]):
         inside = [

@@ -85,10 +85,13 @@ _PLAIN = (ast.Expr, ast.Pass, ast.Assert, ast.Raise, ast.Break, ast.Continue)
 
 @dataclass(frozen=True)
 class Reduction:
-    """The reduced source and the (first, last) line numbers of each stubbed range."""
+    """The reduced source and the (first, last) line numbers of each stubbed range;
+    ``starts``, from ``reduce_split``, the first line of each of ``_split``'s statement
+    groups (lines where the file can be cut: each group is accepted alone)."""
 
     source: bytes
     spans: tuple[tuple[int, int], ...]
+    starts: tuple[int, ...] = ()
 
 
 @dataclass
@@ -199,7 +202,10 @@ def reduce_split(
     if not found or found[-1].last != len(lines):
         return None
     units = [_Unit(group.first, group.last, None) for group in found]
-    return _reduce(lines, units, triggers, calls, fixes)
+    reduction = _reduce(lines, units, triggers, calls, fixes)
+    if reduction is None:
+        return None
+    return Reduction(reduction.source, reduction.spans, tuple(group.first for group in found))
 
 
 def _reduce(
