@@ -90,3 +90,59 @@ def test_line_replacements_rebuild_the_fixed_file(before: bytes, after: bytes) -
     for rep in reversed(line_replacements(before, after)):
         lines[rep.start_line - 1 : rep.end_line - 1] = [rep.inserted]
     assert "".join(lines).encode("utf-8") == after
+
+
+@settings(max_examples=300, deadline=None)
+@given(source, source)
+def test_hunks_are_written_as_difflib_writes_them(before: bytes, after: bytes) -> None:
+    """The same opcodes give the same bytes as ``difflib.unified_diff``."""
+    import difflib
+
+    from dockfix.report._diff import _format
+
+    old, new = split_lines(before), split_lines(after)
+    codes = difflib.SequenceMatcher(None, old, new).get_opcodes()
+    theirs = b"".join(
+        line if line.endswith(b"\n") else line + b"\n" + NO_NEWLINE
+        for line in difflib.diff_bytes(
+            difflib.unified_diff, old, new, fromfile=b"f.py", tofile=b"f.py", lineterm=b"\n"
+        )
+    )
+    assert _format(old, new, codes, b"f.py") == theirs
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    long_source,
+    st.lists(
+        st.tuples(
+            st.integers(0, 2000),
+            st.integers(0, 40),
+            st.sampled_from([b"", b"x", b"\n", b"new line\n", b"a\nb"]),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_a_diff_from_known_edits_applies(
+    before: bytes, picks: list[tuple[int, int, bytes]]
+) -> None:
+    """Edits at any byte (inside lines, at line starts, insertions, deletions, several on
+    one line) give a diff that rebuilds the fixed file, read from the edits themselves."""
+    from dockfix.report._diff import _edited
+
+    edits: list[tuple[int, int, bytes]] = []
+    at = 0
+    for start, size, text in sorted(picks):
+        start = max(start % (len(before) + 1), at)
+        end = min(start + size, len(before))
+        edits.append((start, end, text))
+        at = end
+    after = before
+    for start, end, text in reversed(edits):
+        after = after[:start] + text + after[end:]
+    diff = unified_diff(before, after, "f.py", edits)
+    assert (diff == b"") == (before == after)
+    if diff:
+        assert apply(before, diff) == after
+        assert _edited(before, split_lines(before), split_lines(after), edits) is not None

@@ -111,6 +111,7 @@ def analyze_bytes(data: bytes, task: Task) -> FileOutcome:
         source=data if keep else b"",
         result=result.fixed if keep else b"",
         fixes=fixes,
+        edits=result.edits if task.keep_source else (),
     )
 
 
@@ -188,11 +189,12 @@ def _slim(outcome: FileOutcome, task: Task) -> FileOutcome:
     if task.keep_source and task.mode is Mode.DIFF and outcome.error is None:
         from dockfix.report._diff import source_encoding, unified_diff
 
-        diff = unified_diff(outcome.source, outcome.result, task.path)
+        diff = unified_diff(outcome.source, outcome.result, task.path, outcome.edits)
         return dataclasses.replace(
             outcome,
             source=b"",
             result=b"",
+            edits=(),
             diff=diff,
             encoding=source_encoding(outcome.source),
             changed=bool(diff),

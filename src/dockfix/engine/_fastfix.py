@@ -157,7 +157,8 @@ def _fixed(
     names.update((item.obj_name or item.module_name).split(".")[0] for item in additions)
     if fixed != source and not _compiles(source, fixed, tree, offsets, edits, reduction, names):
         return None
-    return FileResult(source, fixed, findings, applied=tuple(item.finding.key for item in todo))
+    applied = tuple(item.finding.key for item in todo)
+    return FileResult(source, fixed, findings, applied=applied, edits=tuple(edits))
 
 
 def _compiles(

@@ -65,6 +65,9 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     error: Optional[str] = None  # could not be decoded or parsed; nothing was changed
     applied: tuple[tuple[str, int, int], ...] = ()  # keys of the findings whose fix is in `fixed`
+    # the byte edits turning `source` into `fixed` ((start, end, new), in order), when the
+    # engine made them as such (for a diff without matching lines); not compared
+    edits: tuple[tuple[int, int, bytes], ...] = field(default=(), compare=False)
 
     @property
     def changed(self) -> bool:

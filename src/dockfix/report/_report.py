@@ -59,6 +59,7 @@ class FileOutcome:
     diff: bytes = b""
     encoding: str = "utf-8"
     changed: Optional[bool] = None
+    edits: tuple[tuple[int, int, bytes], ...] = ()  # the engine's, while the diff is made
 
     @property
     def remaining(self) -> tuple[Finding, ...]:
