@@ -199,6 +199,19 @@ CASES: list[tuple[str, str, bool]] = [
         True,
     ),
     (
+        "removals-read-in-order",  # found by a generated module: the last removal of a
+        # module decides which alias RemoveImportsVisitor takes away
+        "def g(c):\n    subprocess.run(['docker', 'rm', '-f', c])\n"
+        "from subprocess import check_call as run\n"
+        "import json, subprocess\n"
+        "async def a(c):\n    await sp.run(['docker', 'stop', c])\n"
+        "import subprocess\n"
+        "# c0\n"
+        "def deco(c):\n    subprocess.run(['docker', 'kill', c])\n"
+        "import subprocess as sp\n",
+        True,
+    ),
+    (
         "import-in-the-first-lines-removed",
         """
         import subprocess
