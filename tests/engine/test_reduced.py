@@ -326,3 +326,50 @@ def test_sdk_import_text_is_the_regex(pieces: list[str]) -> None:
     """The line-by-line search answers what the regex over the whole text answers."""
     text = "".join(pieces).encode()
     assert _reduce.sdk_import_text(text) is (_reduce._SDK_IMPORT.search(text) is not None)
+
+
+# A compound statement with lines after its code (blank lines, comments at various
+# indents), then a module-level import that the fix leaves unused: libcst gives the block
+# the lines up to its last comment indented as far as it (its footer), the rest to the
+# import, which goes with them. A stub must cover the footer, or the reduced module would
+# give it to the import and the fix would delete a comment the full module keeps.
+_FOOTER_HEADS = [
+    "def f():\n    return 1\n",
+    "class K:\n    def m(self):\n        pass\n        # deep\n    # mid\n",
+    "if X:\n    pass\nelif Y:\n    pass\nelse:\n    pass\n",
+    "try:\n    pass\nexcept E:\n    pass\n",
+    "def g(): return 1\n",
+    "for i in x:\n    pass\nelse:\n  pass\n",
+]
+_FOOTER_TAILS = [
+    "\n    # owned\n",
+    "\n  # less indented\n",
+    "# col0\n    # indented\n",
+    "\n\n",
+    "    # a\n# col0\n\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("after", ["", "Y = 1\n"])  # last, or its lines carried to Y
+@pytest.mark.parametrize("tail", _FOOTER_TAILS)
+@pytest.mark.parametrize("head", _FOOTER_HEADS)
+def test_a_block_footer_stays_with_its_block(
+    head: str, tail: str, after: str, monkeypatch: Any
+) -> None:
+    source = (
+        "from subprocess import run as go\n"
+        "def j(c):\n    go(['docker', 'rm', '-f', c])\n"
+        + head
+        + tail
+        + "from subprocess import run as go\n"
+        + after
+    ).encode()
+    monkeypatch.setenv("DOCKFIX_NO_FAST", "1")
+    reduced = analyze(source, Settings(), path="m.py")
+    monkeypatch.setenv("DOCKFIX_NO_REDUCE", "1")
+    full = analyze(source, Settings(), path="m.py")
+    assert reduced == full
+    assert full.fixed.count(b"from subprocess import run as go") == 0  # removed
+    if "# owned" in tail and ":\n" in head:  # a block of its own lines owns it
+        assert b"    # owned\n" in reduced.fixed

@@ -267,7 +267,50 @@ def _units(body: list[ast.stmt], lines: list[bytes]) -> Optional[list[_Unit]]:
             units[-1].nodes.append(node)
         else:
             units.append(_Unit(first, end, [node]))
+    for unit, after in zip(units, [*units[1:], None]):
+        limit = after.first - 1 if after is not None else len(lines)
+        unit.last = max(unit.last, _block_footer(unit.nodes[-1], lines, unit.last, limit))
     return units
+
+
+def _block_footer(node: ast.stmt, lines: list[bytes], last: int, limit: int) -> int:
+    """The last line a compound statement owns after its code. libcst gives an indented
+    block the lines after it up to the last comment indented as far as the block (the
+    block's footer; the lines after go to the next statement's leading lines). A stub must
+    cover them too: else, in the reduced module, they would be the next statement's, and
+    go with it when a fix removes that statement (an import). ``last``: the statement's
+    last line; ``limit``: the last line before the next statement."""
+    final = _last_statement(node)
+    if final is None:
+        return last
+    indent = lines[final.lineno - 1][: final.col_offset]  # the last block's
+    if not indent or indent.strip(b" \t\f"):
+        return last  # the block is on its header's line: no footer
+    owned = last
+    for number in range(last + 1, limit + 1):
+        line = lines[number - 1]
+        if line.startswith(indent) and line[len(indent) :].lstrip(b" \t\f").startswith(b"#"):
+            owned = number
+    return owned
+
+
+def _last_statement(node: ast.stmt) -> Optional[ast.stmt]:
+    """The last statement of ``node``'s blocks in the source (an ``elif``'s, whose ``If``
+    starts at the ``elif``, looked into); None for a simple statement."""
+    while True:
+        blocks: list[list[ast.stmt]] = []
+        for field in ("body", "orelse", "finalbody"):
+            value = getattr(node, field, None)
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                blocks.append(value)
+        for handler in [*getattr(node, "handlers", []), *getattr(node, "cases", [])]:
+            blocks.append(handler.body)
+        if not blocks:
+            return None
+        final = max((block[-1] for block in blocks), key=lambda s: (s.lineno, s.col_offset))
+        if not (isinstance(final, ast.If) and final.col_offset == node.col_offset):
+            return final
+        node = final  # ``elif``
 
 
 def _known(unit: _Unit) -> bool:
