@@ -128,6 +128,8 @@ def _same(source: str, items: list[ImportItem], package: Optional[str] = None) -
         '"Doc" "string."\nfrom __future__ import annotations\nimport subprocess\n',
         "from __future__ import annotations; import os\nx = 1\n",
         '"Doc" "x"\nfrom __future__ import annotations\nfrom __future__ import division\n',
+        '"Doc"; from __future__ import annotations\nimport os\n',  # found by a review
+        '"Doc"; from __future__ import annotations; import os\nx = 1\n',
     ],
 )
 def test_never_above_a_future_import(source: str) -> None:

@@ -212,6 +212,23 @@ CASES: list[tuple[str, str, bool]] = [
         True,
     ),
     (
+        "docstring-and-future-on-one-line",  # found by a review: the import went above
+        '"doc"; from __future__ import annotations\n' + BENCH,
+        True,
+    ),
+    (
+        "backslash-before-a-removed-import",  # found by a review: the comment is X's
+        'import os\nX = "docker" \\\n# c\nimport subprocess\n\n'
+        'def clean(name):\n    subprocess.run(["docker", "rm", "-f", name])\n',
+        False,
+    ),
+    (
+        "string-line-like-a-comment-before-a-removed-import",  # found by a review
+        'import os\nX = """docker\n#"""\nimport subprocess\n\n'
+        'def clean(name):\n    subprocess.run(["docker", "rm", "-f", name])\n# """\n',
+        False,
+    ),
+    (
         "import-in-the-first-lines-removed",
         """
         import subprocess
@@ -375,6 +392,15 @@ def test_case(source: str, answers: bool, monkeypatch: Any) -> None:
     if answers:
         assert result.fixed != data
         assert result.applied
+
+
+@pytest.mark.parametrize("executor", ["a.:run", "if:run", "a..b:run", "__future__:run"])
+def test_an_executor_libcst_cannot_import_declines(executor: str, monkeypatch: Any) -> None:
+    """Found by a review: such a setting made ``_fastfix`` raise; it declines, and the
+    libcst pass reports what went wrong."""
+    result, answered = _same(_code(CASES[0][1]), monkeypatch, Settings(executor=executor))
+    assert not answered
+    assert result.error is not None
 
 
 def test_custom_executor_and_runner(monkeypatch: Any) -> None:

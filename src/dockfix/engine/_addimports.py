@@ -115,18 +115,21 @@ def add_imports(
 
 def _after_futures(body: Sequence[cst.BaseStatement]) -> int:
     """Past the module's ``from __future__`` lines, when they open it (after a docstring of
-    any form); else 0. The one place this differs from the visitor: it skips only a plain
-    string docstring, so after ``"Doc" "string."`` or with ``from __future__ import x;
+    any form, alone on its line or not); else 0. The one place this differs from the
+    visitor: it skips only a plain string docstring alone on its line, so after ``"Doc"
+    "string."``, ``"Doc"; from __future__ import x`` or with ``from __future__ import x;
     import y`` it put the new import above the future import, which does not compile."""
     end = 0
     for index, stmt in enumerate(body):
         if not isinstance(stmt, cst.SimpleStatementLine):
             break
-        smalls = stmt.body
-        first = smalls[0] if index == 0 and len(smalls) == 1 else None
+        smalls = list(stmt.body)
+        first = smalls[0] if index == 0 and smalls else None
         if isinstance(first, cst.Expr) and isinstance(first.value, _STRINGS):
-            continue  # the docstring
-        if not smalls or not _future(smalls[0]):
+            smalls = smalls[1:]  # the docstring (``"Doc"; from __future__ import x`` too)
+            if not smalls:
+                continue
+        if not _future(smalls[0]):
             break
         end = index + 1  # a line that starts with a future import: after it
     return end

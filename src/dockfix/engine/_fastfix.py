@@ -23,7 +23,7 @@ It answers only where the result is sure to be the pass's, byte for byte, and de
 - libcst does not render the call's text, or the first lines, exactly as they are; the
   text around the call on its first and last lines is not of a simple kind (an
   assignment, ``return``, ``await``, a trailing comment...);
-- a ``\\r``, a form feed or a BOM anywhere, or a statement sharing a line with an import
+- a ``\\r`` or a form feed anywhere, a BOM, or a statement sharing a line with an import
   among the first lines.
 
 ``tests/engine/test_fast.py`` compares fix mode with and without it (``DOCKFIX_NO_FAST``)
@@ -98,6 +98,8 @@ def fast_fix(
         return _fixed(source, reduction, tree, found, settings)
     except (_Decline, RecursionError):
         return None
+    except Exception:  # a fix libcst cannot build (an executor setting it cannot parse...):
+        return None  # the libcst pass reports it
 
 
 class _Decline(Exception):
@@ -148,7 +150,9 @@ def _fixed(
         if verdicts[name]:
             unused.append(removal)
     if unused:
-        edits = sorted(edits + _removals(source, tree, offsets, unused, cut_index))
+        edits = sorted(
+            edits + _removals(source, tree, offsets, unused, cut_index, reduction.starts)
+        )
     if additions or unused:
         first = _first_lines(source, tree, reduction.spans, offsets, additions, unused, edits[0][0])
         edits.insert(0, first)
@@ -355,6 +359,7 @@ def _removals(
     offsets: list[int],
     unused: list[_Removal],
     cut_index: Optional[int],
+    reduction_starts: Sequence[int],
 ) -> list[tuple[int, int, bytes]]:
     """The edits that remove the ``unused`` imports below the first lines, as
     ``_imports.remove_unused`` removes them from the whole module: each top-level import
@@ -398,6 +403,8 @@ def _removals(
         code = source[offsets[above - 1] : offsets[above]].lstrip(b" \t") if above else b""
         if not code.strip() or code.startswith(b"#"):
             raise _Decline  # a comment or blanks: which lines the block above owns varies
+        if not _ends_statement(source, offsets, reduction_starts, previous, above):
+            raise _Decline  # the lines taken for the import's may be the statement's
         start = offsets[above]
         end = offsets[_first_line(after) - 1] if after is not None else len(source)
         around = source[start:end]
@@ -420,6 +427,26 @@ def _removals(
             code = code[: -len(_PLACEHOLDER)]
         found.append((start, end, code))
     return found
+
+
+def _ends_statement(
+    source: bytes,
+    offsets: list[int],
+    starts: Sequence[int],
+    previous: ast.stmt,
+    line: int,
+) -> bool:
+    """Whether the statement before an import ends on ``line`` (so the blank and comment
+    lines after it are outside it: not string contents, not after a backslash). With the
+    file split (``starts``: the groups' first lines; ``previous`` may be a stub) the
+    lines from the group holding ``line`` up to it must be accepted alone; else
+    ``previous`` (a statement of the whole file) must end on it."""
+    if source[offsets[line - 1] : offsets[line]].rstrip(b"\r\n").endswith(b"\\"):
+        return False
+    if not starts:
+        return (previous.end_lineno or 0) == line
+    first = max((start for start in starts if start <= line), default=1)
+    return accepted(source[offsets[first - 1] : offsets[line]])
 
 
 def _owned(line: bytes) -> bool:
