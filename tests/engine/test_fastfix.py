@@ -18,22 +18,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dockfix.engine import FileResult, Settings, _analyze, analyze
+from dockfix.engine import FileResult, Settings, _analyze
 from tests.dense import DENSE, NOT_BUILT, dense_sample
+from tests.engine.test_fast import _run  # fix mode, with or without the fast paths
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = sorted((REPO / "fixtures").rglob("*.py"))
-
-
-def _fix(source: bytes, mp: Any, *, fast: bool, cfg: Optional[Settings] = None) -> FileResult:
-    for name in ("DOCKFIX_NO_FAST", "DOCKFIX_NO_REDUCE", "DOCKFIX_NO_SPLIT"):
-        mp.delenv(name, raising=False)
-    if not fast:
-        mp.setenv("DOCKFIX_NO_FAST", "1")
-    try:
-        return analyze(source, cfg or Settings(), path="m.py")
-    finally:
-        mp.delenv("DOCKFIX_NO_FAST", raising=False)
 
 
 def _same(source: bytes, mp: Any, cfg: Optional[Settings] = None) -> tuple[FileResult, bool]:
@@ -48,10 +38,10 @@ def _same(source: bytes, mp: Any, cfg: Optional[Settings] = None) -> tuple[FileR
 
     mp.setattr(_analyze, "_fast_fix", spy)
     try:
-        fast = _fix(source, mp, fast=True, cfg=cfg)
+        fast = _run(source, None, mp, cfg, accept=None)
     finally:
         mp.setattr(_analyze, "_fast_fix", real)
-    slow = _fix(source, mp, fast=False, cfg=cfg)
+    slow = _run(source, "DOCKFIX_NO_FAST", mp, cfg, accept=None)
     assert fast == slow, (
         fast.fixed.decode("utf-8", "replace"),
         slow.fixed.decode("utf-8", "replace"),

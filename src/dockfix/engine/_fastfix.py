@@ -34,19 +34,21 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Optional
 
 import libcst as cst
 
 from dockfix.engine._addimports import add_imports, parsable_indent
 from dockfix.engine._fast import Found, fast_found
-from dockfix.engine._imports import no_new_leading_blank, remove_unused
+from dockfix.engine._imports import mentions_name, no_new_leading_blank, removal_name, remove_unused
 from dockfix.engine._reduce import (
+    _BOM,
     Reduction,
     Unsplit,
     _plain,
     compiles_as_source,
+    first_line,
     parse,
     reduce_split,
     sdk_import_text,
@@ -57,7 +59,6 @@ from dockfix.engine._split import accepted
 from dockfix.engine._types import FileResult, Settings
 from dockfix.rules._base import CallExecutor, ReplaceStatements, ReplaceWith, RunnerCalls
 
-_BOM = b"\xef\xbb\xbf"
 # The text before a fixed call on its first line, and after it on its last one, that
 # libcst renders as it is: indentation, assignment targets, ``return``/``await``; an
 # attribute read, closing brackets, a comment.
@@ -135,11 +136,11 @@ def _fixed(
         edits.append(
             (start, end, _replacement(source[start:end], item, target, additions, removals))
         )
-    cut_index = _cut(tree)[0]
+    cut_index, cut_line = _cut(tree)
     unused: list[_Removal] = []  # in order, repeats kept: RemoveImportsVisitor reads them so
     verdicts: dict[str, bool] = {}
     for removal in removals:
-        name = _removal_name(removal)
+        name = removal_name(removal)
         if name not in verdicts:
             if _still_used(name, source, tree, reduction.spans, offsets, edits):
                 verdicts[name] = False  # the pass keeps the import
@@ -154,7 +155,8 @@ def _fixed(
             edits + _removals(source, tree, offsets, unused, cut_index, reduction.starts)
         )
     if additions or unused:
-        first = _first_lines(source, tree, reduction.spans, offsets, additions, unused, edits[0][0])
+        cut = len(source) if cut_index is None else offsets[cut_line - 1]
+        first = _first_lines(source, cut, cut_line, reduction.spans, additions, unused, edits[0][0])
         edits.insert(0, first)
     fixed = _apply(source, edits)
     names = {target.expression.split(".")[0]}  # what the fix may newly bind or use
@@ -192,7 +194,7 @@ def _compiles(
     read."""
     if not reduction.spans or _declared_global(fixed, names):
         return compiles_as_source(source, fixed)  # not split: ``ast`` read it whole
-    starts = {offsets[_first_line(stmt) - 1] for stmt in tree.body}
+    starts = {offsets[first_line(stmt) - 1] for stmt in tree.body}
     starts.update(offsets[line - 1] for line in reduction.starts)  # inside stubs too
     cuts = sorted(starts | {0, len(source)})
     cuts = [c for c in cuts if not any(a < c < b for a, b, _ in edits)]
@@ -280,10 +282,9 @@ def _still_used(
     import. ``tree`` is the reduced module; a stubbed range (``spans``) is read in the
     file, less its last lines when they are blank or comments at column 0 (the statement
     after it may own them, and it may be an import)."""
-    pattern = _name_pattern(name)
     import_lines = _import_lines(tree)
     for stmt in tree.body:
-        first, last = _first_line(stmt), stmt.end_lineno or stmt.lineno
+        first, last = first_line(stmt), stmt.end_lineno or stmt.lineno
         if isinstance(stmt, (ast.Import, ast.ImportFrom)) or any(
             line in import_lines for line in range(first, last + 1)
         ):
@@ -291,24 +292,14 @@ def _still_used(
         if any(a <= first <= b for a, b in spans):
             continue  # a stub: its lines are read below
         text = _slice(source, offsets[first - 1], offsets[last], edits)
-        if pattern.search(text.decode("utf-8")):
+        if mentions_name(text.decode("utf-8"), name):
             return True
     for first, last in spans:  # stubbed statements, less the lines the next one may own
         while last >= first and _owned(source[offsets[last - 1] : offsets[last]]):
             last -= 1
-        if pattern.search(source[offsets[first - 1] : offsets[last]].decode("utf-8")):
+        if mentions_name(source[offsets[first - 1] : offsets[last]].decode("utf-8"), name):
             return True
     return False
-
-
-def _removal_name(removal: _Removal) -> str:
-    module, obj, asname = removal
-    return str(asname or obj or module.split(".")[0])
-
-
-def _name_pattern(name: str) -> re.Pattern[str]:
-    """What ``_imports._unused`` looks for."""
-    return re.compile(rf"(?<![\w.]){re.escape(name)}\b")
 
 
 def _import_lines(tree: ast.Module) -> set[int]:
@@ -318,12 +309,6 @@ def _import_lines(tree: ast.Module) -> set[int]:
         if isinstance(stmt, (ast.Import, ast.ImportFrom))
         for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
     }
-
-
-def _first_line(stmt: ast.stmt) -> int:
-    """A statement's first line, its decorators' included."""
-    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-    return min([stmt.lineno, *(d.lineno for d in decorators)])
 
 
 def _mentioned(
@@ -344,7 +329,7 @@ def _mentioned(
                 kept.append(_slice(source, start, offsets[number - 1], edits))
             start = offsets[number]
     kept.append(_slice(source, start, len(source), edits))
-    return _name_pattern(name).search(b"".join(kept).decode("utf-8")) is not None
+    return mentions_name(b"".join(kept).decode("utf-8"), name)
 
 
 def _slice(source: bytes, start: int, end: int, edits: Sequence[tuple[int, int, bytes]]) -> bytes:
@@ -395,7 +380,7 @@ def _removals(
         index = run_end + 1
         if not any(module.encode() in text for module in modules):
             continue
-        if (previous.end_lineno or 0) >= first or (after and _first_line(after) <= last):
+        if (previous.end_lineno or 0) >= first or (after and first_line(after) <= last):
             raise _Decline
         above = first - 1  # up over the lines the import owns: blank, or comments at column 0
         while above > 0 and _owned(source[offsets[above - 1] : offsets[above]]):
@@ -406,25 +391,16 @@ def _removals(
         if not _ends_statement(source, offsets, reduction_starts, previous, above):
             raise _Decline  # the lines taken for the import's may be the statement's
         start = offsets[above]
-        end = offsets[_first_line(after) - 1] if after is not None else len(source)
+        end = offsets[first_line(after) - 1] if after is not None else len(source)
         around = source[start:end]
         if any(line[:1] in (b" ", b"\t") for line in around.splitlines()):
             raise _Decline  # a line the block above may own
-        mini = (_PLACEHOLDER + around + (_PLACEHOLDER if after is not None else b"")).decode()
-        try:
-            module = cst.parse_module(mini)
-        except Exception:
-            raise _Decline from None
-        if module.code != mini:
-            raise _Decline
-        code = remove_unused(module, unused).code.encode("utf-8")
-        if not code.startswith(_PLACEHOLDER):
-            raise _Decline
-        code = code[len(_PLACEHOLDER) :]
-        if after is not None:
-            if not code.endswith(_PLACEHOLDER):
-                raise _Decline
-            code = code[: -len(_PLACEHOLDER)]
+        code = _through_libcst(
+            around,
+            lambda module: remove_unused(module, unused),
+            before=True,
+            after=after is not None,
+        )
         found.append((start, end, code))
     return found
 
@@ -474,9 +450,9 @@ def _declared_global(text: bytes, names: Collection[str]) -> bool:
 
 def _first_lines(
     source: bytes,
-    tree: ast.Module,
+    cut: int,
+    cut_line: int,
     spans: Sequence[tuple[int, int]],
-    offsets: list[int],
     additions: list[ImportItem],
     unused: list[_Removal],
     edited: int,
@@ -491,30 +467,41 @@ def _first_lines(
     those of an import removed above it, as in the module). The first lines must be
     untouched by the other edits (``edited``: where the first starts), and must hold no
     stub (they are then the file's own)."""
-    cut_index, cut_line = _cut(tree)
-    cut = len(source) if cut_index is None else offsets[cut_line - 1]
     if (spans and spans[0][0] < cut_line) or edited < cut:
         raise _Decline  # a stub or a fix among the first lines
-    head = source[:cut]
-    text = (head + (_PLACEHOLDER if cut < len(source) else b"")).decode("utf-8")
+
+    def change(module: cst.Module) -> cst.Module:
+        done = module
+        if additions:
+            config = module.with_changes(default_indent=parsable_indent(module))
+            done = add_imports(module, additions, None, config.config_for_parsing)
+        if unused:
+            done = no_new_leading_blank(module, remove_unused(done, unused))
+        return done
+
+    code = _through_libcst(source[:cut], change, before=False, after=cut < len(source))
+    return _narrowed(source, cut, code)
+
+
+def _through_libcst(
+    text: bytes, change: Callable[[cst.Module], cst.Module], *, before: bool, after: bool
+) -> bytes:
+    """``text`` (whole lines) parsed by libcst as a module, between a ``pass`` line
+    standing in for the statement before it and one for the statement after it (when
+    there is one), changed, and rendered back without them. Declines when libcst does not
+    render ``text`` as it is, or the stand-ins do not come back."""
+    head, tail = (_PLACEHOLDER if before else b""), (_PLACEHOLDER if after else b"")
+    source = (head + text + tail).decode("utf-8")
     try:
-        module = cst.parse_module(text)
+        module = cst.parse_module(source)
     except Exception:
         raise _Decline from None
-    if module.code != text:
+    if module.code != source:
         raise _Decline
-    done = module
-    if additions:
-        config = module.with_changes(default_indent=parsable_indent(module)).config_for_parsing
-        done = add_imports(module, additions, None, config)
-    if unused:
-        done = no_new_leading_blank(module, remove_unused(done, unused))
-    code = done.code.encode("utf-8")
-    if cut < len(source):
-        if not code.endswith(_PLACEHOLDER):
-            raise _Decline
-        code = code[: -len(_PLACEHOLDER)]
-    return _narrowed(source, cut, code)
+    code = change(module).code.encode("utf-8")
+    if not (code.startswith(head) and code.endswith(tail)):
+        raise _Decline
+    return code[len(head) : len(code) - len(tail)]
 
 
 def _narrowed(source: bytes, cut: int, code: bytes) -> tuple[int, int, bytes]:
@@ -554,7 +541,7 @@ def _cut(tree: ast.Module) -> tuple[Optional[int], int]:
             continue
         if index == 0 and _moves_imports(stmt):
             continue
-        first = _first_line(stmt)
+        first = first_line(stmt)
         if index and (tree.body[index - 1].end_lineno or 0) >= first:
             raise _Decline  # shares a line with the statement before
         return index, first

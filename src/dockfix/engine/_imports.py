@@ -61,12 +61,18 @@ def _unused(tree: cst.Module, scheduled: list[Removal], elsewhere: str = "") -> 
     """The scheduled removals whose name occurs nowhere outside the top-level imports."""
     rest = "\n".join(tree.code_for_node(s) for s in tree.body if not _is_import(s))
     rest += "\n" + elsewhere
-    found = []
-    for module, obj, asname in scheduled:
-        name = str(asname or obj or module.split(".")[0])
-        if re.search(rf"(?<![\w.]){re.escape(name)}\b", rest) is None:
-            found.append((module, obj, asname))
-    return found
+    return [removal for removal in scheduled if not mentions_name(rest, removal_name(removal))]
+
+
+def removal_name(removal: Removal) -> str:
+    """The name a scheduled removal's import binds (what must go unused for it to go)."""
+    module, obj, asname = removal
+    return str(asname or obj or module.split(".")[0])
+
+
+def mentions_name(text: str, name: str) -> bool:
+    """Whether ``text`` holds ``name`` where it could be a use (not after a dot)."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}\b", text) is not None
 
 
 def _remove(tree: cst.Module, removals: Sequence[Removal], modules: set[str]) -> cst.Module:

@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper
 
 from dockfix.engine._cstfast import install as _install_reflection_cache
-from dockfix.engine._imports import finish_imports, no_new_leading_blank
+from dockfix.engine._imports import finish_imports, no_new_leading_blank, removal_name
 from dockfix.engine._reduce import Reduction, compiles_as_source, first_indent
 from dockfix.engine._schedule import REMOVALS, Context
 from dockfix.engine._split import accepted
@@ -75,7 +75,7 @@ def analyze_reduced(
 def _removal_names(context: Context) -> list[str]:
     """The names of the imports the fixes scheduled for removal (when unused)."""
     scheduled = context.scratch.get(REMOVALS) or []
-    return [str(asname or obj or module.split(".")[0]) for module, obj, asname in scheduled]
+    return [removal_name(removal) for removal in scheduled]
 
 
 def _stubbed_text(source: bytes, reduction: Reduction) -> str:

@@ -254,6 +254,12 @@ def _moves_imports(unit: _Unit) -> bool:
     return isinstance(node, (ast.Assign, ast.AnnAssign)) and b"__strict__" in unit.text
 
 
+def first_line(stmt: ast.stmt) -> int:
+    """A statement's first line, its decorators' included."""
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([stmt.lineno, *(d.lineno for d in decorators)])
+
+
 def _units(body: list[ast.stmt], lines: list[bytes]) -> Optional[list[_Unit]]:
     """The top-level statements grouped by shared lines (``a = 1; b = 2``), in order."""
     units: list[_Unit] = []
@@ -261,7 +267,7 @@ def _units(body: list[ast.stmt], lines: list[bytes]) -> Optional[list[_Unit]]:
         end = node.end_lineno
         if end is None or end > len(lines):
             return None
-        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+        first = first_line(node)
         if units and first <= units[-1].last:
             units[-1].last = max(units[-1].last, end)
             units[-1].nodes.append(node)
