@@ -99,7 +99,7 @@ def _oracle(module: cst.Module, items: list[ImportItem], package: Optional[str])
 
 
 def _ours(module: cst.Module, items: list[ImportItem], package: Optional[str]) -> str:
-    return add_imports(module, items, package, module.config_for_parsing).code
+    return add_imports(module, items, package, module.default_newline).code
 
 
 def _compiles(code: str) -> bool:
@@ -187,7 +187,7 @@ def test_fixtures(path: Path) -> None:
 def test_imports_the_engine_never_schedules_are_refused(item: ImportItem) -> None:
     module = cst.parse_module("import os\n")
     with pytest.raises(ValueError, match="not an import the engine schedules"):
-        add_imports(module, [item], None, module.config_for_parsing)
+        add_imports(module, [item], None, module.default_newline)
 
 
 _LINES = [

@@ -27,6 +27,7 @@ What the visitor does (libcst 1.9, ``libcst/codemod/visitors/_add_imports.py``):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Optional, Protocol, Union
 
 import libcst as cst
@@ -66,13 +67,12 @@ def add_imports(
     tree: cst.Module,
     items: Sequence[ImportItem],
     package: Optional[str],
-    config: cst.PartialParserConfig,
+    newline: str,
 ) -> cst.Module:
     """``tree`` with ``items`` imported, as ``AddImportsVisitor`` would give it.
 
     ``package`` is the codemod context's ``full_package_name`` (relative imports resolve
-    against it); ``config`` parses the new import lines (the module's own, or one with an
-    indent libcst accepts).
+    against it); ``newline`` is the module's ``default_newline``, which new lines end with.
     """
     for item in items:
         if item.alias is not None or item.relative or item.module_name == "__future__":
@@ -105,12 +105,19 @@ def add_imports(
     if not plain and not wanted:
         return tree.with_changes(body=body)
     end = max(start + len(top), _after_futures(tree.body))
-    new = [cst.parse_statement(f"import {module}", config=config) for module in sorted(plain)]
+    new = [_new_line(f"import {module}", newline) for module in sorted(plain)]
     new.extend(
-        cst.parse_statement(f"from {module} import {', '.join(sorted(names))}", config=config)
+        _new_line(f"from {module} import {', '.join(sorted(names))}", newline)
         for module, names in wanted.items()
     )
     return tree.with_changes(body=[*body[:end], *new, *_blank_before(body[end:])])
+
+
+@lru_cache(maxsize=256)
+def _new_line(code: str, newline: str) -> cst.BaseStatement:
+    """A new import line, as the visitor parses it with the module's configuration: only
+    its newline shows in a one-line simple statement (nodes are immutable: shared)."""
+    return cst.parse_statement(code, config=cst.PartialParserConfig(default_newline=newline))
 
 
 def _after_futures(body: Sequence[cst.BaseStatement]) -> int:

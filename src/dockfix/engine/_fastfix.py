@@ -39,7 +39,7 @@ from typing import Optional
 
 import libcst as cst
 
-from dockfix.engine._addimports import add_imports, parsable_indent
+from dockfix.engine._addimports import add_imports
 from dockfix.engine._fast import Found, fast_found
 from dockfix.engine._imports import mentions_name, no_new_leading_blank, removal_name, remove_unused
 from dockfix.engine._reduce import (
@@ -53,7 +53,7 @@ from dockfix.engine._reduce import (
     reduce_split,
     sdk_import_text,
 )
-from dockfix.engine._rewrite import Target, build_call, parse_call, parse_target
+from dockfix.engine._rewrite import Target, built_call, parse_call, parse_target
 from dockfix.engine._schedule import ImportItem
 from dockfix.engine._split import accepted
 from dockfix.engine._types import FileResult, Settings
@@ -249,7 +249,7 @@ def _replacement(
                 pipe = f"{func.value.id}.PIPE"
             else:
                 additions.append(ImportItem("subprocess"))
-    new = build_call(node, fix, target, pipe)
+    new = built_call(node, fix, target, pipe)
     return _EMPTY.code_for_node(new).encode("utf-8")
 
 
@@ -473,8 +473,7 @@ def _first_lines(
     def change(module: cst.Module) -> cst.Module:
         done = module
         if additions:
-            config = module.with_changes(default_indent=parsable_indent(module))
-            done = add_imports(module, additions, None, config.config_for_parsing)
+            done = add_imports(module, additions, None, module.default_newline)
         if unused:
             done = no_new_leading_blank(module, remove_unused(done, unused))
         return done
@@ -496,12 +495,31 @@ def _through_libcst(
         module = cst.parse_module(source)
     except Exception:
         raise _Decline from None
-    if module.code != source:
-        raise _Decline
-    code = change(module).code.encode("utf-8")
+    if not module.has_trailing_newline:  # the module's rendering takes the last one off
+        if module.code != source:
+            raise _Decline
+        code = change(module).code.encode("utf-8")
+    else:
+        code = _rendered(module, source, change(module)).encode("utf-8")
     if not (code.startswith(head) and code.endswith(tail)):
         raise _Decline
     return code[len(head) : len(code) - len(tail)]
+
+
+def _rendered(module: cst.Module, source: str, changed: cst.Module) -> str:
+    """``changed.code``, where the nodes it shares with ``module`` (the same objects) take
+    their text from ``module``'s rendering, which must be ``source`` (each node is
+    rendered once: libcst renders a module as its nodes one after the other, then ends it
+    with a newline when it has none, for a module ending with one)."""
+    parts = [*module.header, *module.body, *module.footer]
+    texts = {id(node): module.code_for_node(node) for node in parts}
+    if "".join(texts.values()) != source or not source:
+        raise _Decline
+    code = "".join(
+        texts.get(id(node)) or changed.code_for_node(node)
+        for node in [*changed.header, *changed.body, *changed.footer]
+    )
+    return code or changed.code  # nothing left: libcst renders a newline
 
 
 def _narrowed(source: bytes, cut: int, code: bytes) -> tuple[int, int, bytes]:

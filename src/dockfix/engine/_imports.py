@@ -53,8 +53,7 @@ def _is_import(stmt: cst.CSTNode) -> bool:
 
 def _add(tree: cst.Module, context: Context) -> cst.Module:
     items = context.scratch.get(ADDITIONS) or []
-    config = tree.with_changes(default_indent=parsable_indent(tree)).config_for_parsing
-    return add_imports(tree, items, context.full_package_name, config)
+    return add_imports(tree, items, context.full_package_name, tree.default_newline)
 
 
 def _unused(tree: cst.Module, scheduled: list[Removal], elsewhere: str = "") -> list[Removal]:

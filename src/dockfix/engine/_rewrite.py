@@ -90,7 +90,7 @@ def candidate(call: cst.Call, fix: Fix, target: Target) -> list[cst.CSTNode]:
     """What would replace ``call``: to check, before applying, that no comment is lost."""
     if isinstance(fix, (RunnerCalls, ReplaceStatements)):
         return list(build_statements(call, fix, target))
-    return [build_call(call, fix, target, "subprocess.PIPE")]
+    return [built_call(call, fix, target, "subprocess.PIPE")]
 
 
 def fixability(
@@ -116,21 +116,35 @@ def fixability(
     return fixable, None if fixable else (reason or "no safe fix")
 
 
+@lru_cache(maxsize=16)
+def built_call(call: cst.Call, fix: Fix, target: Target, pipe: str) -> cst.BaseExpression:
+    """``build_call``, remembered for the same node (nodes compare by identity): the fast
+    path builds a call to tell whether it is fixable, then builds it again to fix it."""
+    return build_call(call, fix, target, pipe)
+
+
+@lru_cache(maxsize=256)
+def _expression(code: str) -> cst.BaseExpression:
+    """A parsed expression the fixes insert (the executor's method, a new keyword's
+    value): a few texts over and over; nodes are immutable, so they are shared."""
+    return cst.parse_expression(code)
+
+
 def build_call(call: cst.Call, fix: Fix, target: Target, pipe: str) -> cst.BaseExpression:
     """The expression replacing ``call`` (not for RunnerCalls: see ``build_statements``)."""
     if isinstance(fix, Reroute):
-        func = cst.parse_expression(f"{target.expression}.{fix.method}")
+        func = _expression(f"{target.expression}.{fix.method}")
         return call.with_changes(func=func)
     if isinstance(fix, RerouteArgv):
         return _reroute_argv(call, fix, target)
     if isinstance(fix, ReplaceWith):
-        return cst.parse_expression(fix.expression).with_changes(lpar=call.lpar, rpar=call.rpar)
+        return _expression(fix.expression).with_changes(lpar=call.lpar, rpar=call.rpar)
     assert isinstance(fix, CallExecutor)
     quote = _quote_of(call, fix.positional)
     fresh = [_positional(call, tok, quote) for tok in fix.positional]
     fresh += _keywords(fix.extra, pipe)
     kept = [a for a in call.args if a.keyword is not None and a.keyword.value in fix.keep]
-    func = cst.parse_expression(f"{target.expression}.{fix.method}")
+    func = _expression(f"{target.expression}.{fix.method}")
     args = _layout(call, fresh, kept, _keywords(fix.after, pipe))
     new: cst.BaseExpression = call.with_changes(func=func, args=args, lpar=(), rpar=())
     if fix.suffix:
@@ -172,7 +186,7 @@ def _reroute_argv(call: cst.Call, fix: RerouteArgv, target: Target) -> cst.BaseE
     elements = [_element(_positional(call, tok, quote)) for tok in fix.argv]
     rest = [a for a in call.args if a.keyword is not None and a.keyword.value not in fix.drop]
     comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-    func = cst.parse_expression(f"{target.expression}.{fix.method}")
+    func = _expression(f"{target.expression}.{fix.method}")
     if fix.spread:  # shapes: argv items as positional arguments
         spread = [_positional(call, tok, quote) for tok in fix.argv]
         spread = [a.with_changes(comma=comma) for a in spread[:-1]] + spread[-1:]
@@ -194,7 +208,7 @@ def _element(arg: cst.Arg) -> cst.BaseElement:
 def _keywords(pairs: Sequence[tuple[str, str]], pipe: str) -> list[cst.Arg]:
     return [
         cst.Arg(
-            value=cst.parse_expression(source.replace("subprocess.PIPE", pipe)),
+            value=_expression(source.replace("subprocess.PIPE", pipe)),
             keyword=cst.Name(name),
             equal=_EQUAL,
         )
