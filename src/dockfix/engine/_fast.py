@@ -41,7 +41,7 @@ from typing import Optional, Union
 
 from dockfix.engine._apis import ALL_APIS, API_NAMES, ARGV_APIS, is_docker_path
 from dockfix.engine._argv import Token, read_command
-from dockfix.engine._prescan import Mentions
+from dockfix.engine._prescan import FLOW_KINDS, Mentions
 from dockfix.engine._reduce import _imports_sdk, _plain, parse, utf8_twin
 from dockfix.engine._suppress import Suppressions
 from dockfix.engine._types import Finding, Settings
@@ -101,6 +101,7 @@ class _Scan:
     names: dict[str, _Names] = field(default_factory=dict)
     aliases: dict[str, tuple[int, int]] = field(default_factory=dict)  # first position
     calls: list[ast.Call] = field(default_factory=list)
+    flows: list[ast.AST] = field(default_factory=list)  # the nodes ``Mentions`` reads
 
     def name(self, key: str) -> _Names:
         found = self.names.get(key)
@@ -180,7 +181,7 @@ class _Analysis:
     def _mentions(self) -> Mentions:
         if self._mention is None:
             triggers = {t.decode("latin-1") for r in self.rules for t in r.TRIGGERS}
-            self._mention = Mentions(self.source, self.tree, triggers)
+            self._mention = Mentions(self.source, self.tree, triggers, self.scan.flows)
         return self._mention
 
     def findings(self) -> tuple[Found, ...]:
@@ -538,6 +539,8 @@ def _scan(tree: ast.Module) -> _Scan:
                 scan.name(node.id).other = True  # type: ignore[attr-defined]
         elif kind is ast.Call:
             scan.calls.append(node)  # type: ignore[arg-type]
+        if kind in FLOW_KINDS:
+            scan.flows.append(node)
         elif kind is ast.arg:
             scan.name(node.arg).other = True  # type: ignore[attr-defined]
         elif kind is ast.ExceptHandler:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable, Collection, Sequence
+from itertools import accumulate
 from typing import Optional
 
 import libcst as cst
@@ -120,9 +121,7 @@ def _fixed(
     if not todo:
         return FileResult(source, source, findings)
     lines = source.splitlines(keepends=True)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
+    offsets = [0, *accumulate(map(len, lines))]
     target = parse_target(settings.runner or settings.executor)
     additions: list[ImportItem] = []
     removals: list[_Removal] = []

@@ -15,7 +15,7 @@ in an identifier, or through a name bound to something that does (``DOCKER = "do
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from typing import Optional
 
 from dockfix.engine._reduce import _BOM, parse, utf8_text, utf8_twin
@@ -91,7 +91,15 @@ class Mentions:
     which ``_dataflow`` follows). Over-marking only makes more calls candidates.
     """
 
-    def __init__(self, source: bytes, tree: ast.Module, triggers: Collection[str]) -> None:
+    def __init__(
+        self,
+        source: bytes,
+        tree: ast.Module,
+        triggers: Collection[str],
+        nodes: Optional[Sequence[ast.AST]] = None,
+    ) -> None:
+        """``nodes``, when given, holds at least every node of ``tree`` ``_flows`` reads
+        (a walk the caller made already), in any order."""
         self._everything = False
         if source.startswith(_BOM):
             source = source[len(_BOM) :]  # ast's columns on line 1 do not count it
@@ -103,7 +111,7 @@ class Mentions:
         self._triggers = tuple(t.encode("utf-8") for t in triggers)
         self.marked: set[str] = set()
         if any(t in source for t in self._triggers):
-            self._mark(tree)
+            self._mark(walk(tree) if nodes is None else nodes)
 
     def call(self, node: ast.Call) -> bool:
         """Whether an argument of ``node`` mentions a trigger."""
@@ -130,9 +138,9 @@ class Mentions:
             text += self._lines[last - 1][:end]
         return any(t in text for t in self._triggers)
 
-    def _mark(self, tree: ast.Module) -> None:
+    def _mark(self, nodes: Sequence[ast.AST]) -> None:
         flows = []
-        for values, targets in _flows(tree):
+        for values, targets in _flows(nodes):
             if any(self._text_mentions(v) for v in values):
                 self.marked.update(targets)
             else:
@@ -148,9 +156,27 @@ class Mentions:
                     changed = True
 
 
-def _flows(tree: ast.Module) -> Iterator[tuple[list[ast.AST], list[str]]]:
-    """(values, the names they flow into) for every way a name learns a value."""
-    for node in walk(tree):
+# The kinds of node ``_flows`` reads.
+FLOW_KINDS = frozenset(
+    {
+        ast.Assign,
+        ast.AnnAssign,
+        ast.AugAssign,
+        ast.NamedExpr,
+        ast.For,
+        ast.AsyncFor,
+        ast.comprehension,
+        ast.With,
+        ast.AsyncWith,
+        ast.Call,
+    }
+)
+
+
+def _flows(nodes: Sequence[ast.AST]) -> Iterator[tuple[list[ast.AST], list[str]]]:
+    """(values, the names they flow into) for every way a name learns a value (the order
+    does not matter: ``_mark`` closes over them)."""
+    for node in nodes:
         if isinstance(node, ast.Assign):
             yield [node.value], _names(node.targets)
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
