@@ -41,6 +41,7 @@ from typing import Optional
 import libcst as cst
 
 from dockfix.engine._addimports import add_imports
+from dockfix.engine._addtext import added
 from dockfix.engine._fast import Found, fast_found
 from dockfix.engine._imports import mentions_name, no_new_leading_blank, removal_name, remove_unused
 from dockfix.engine._reduce import (
@@ -155,8 +156,14 @@ def _fixed(
         )
     if additions or unused:
         cut = len(source) if cut_index is None else offsets[cut_line - 1]
-        first = _first_lines(source, cut, cut_line, reduction.spans, additions, unused, edits[0][0])
-        edits.insert(0, first)
+        if (reduction.spans and reduction.spans[0][0] < cut_line) or edits[0][0] < cut:
+            raise _Decline  # a stub or a fix among the first lines: they are not the file's
+        text = None
+        if not unused and cut_index is not None:  # additions only: as text, when plain
+            text = added(source, offsets, tree.body[:cut_index], tree.body[cut_index], additions)
+        if text is None:
+            text = _first_lines(source[:cut], cut < len(source), additions, unused)
+        edits.insert(0, _narrowed(source, cut, text))
     fixed = _apply(source, edits)
     names = {target.expression.split(".")[0]}  # what the fix may newly bind or use
     names.update((item.obj_name or item.module_name).split(".")[0] for item in additions)
@@ -448,26 +455,17 @@ def _declared_global(text: bytes, names: Collection[str]) -> bool:
 
 
 def _first_lines(
-    source: bytes,
-    cut: int,
-    cut_line: int,
-    spans: Sequence[tuple[int, int]],
-    additions: list[ImportItem],
-    unused: list[_Removal],
-    edited: int,
-) -> tuple[int, int, bytes]:
-    """The edit of the first lines: the imports added as ``_addimports`` adds them to the
-    whole module, then the ``unused`` ones removed from the import lines there as
-    ``_imports.remove_unused`` removes them (the lines after are done: ``_removals``).
+    head: bytes, more: bool, additions: list[ImportItem], unused: list[_Removal]
+) -> bytes:
+    """The first lines (``head``; ``more``: a statement follows them) with the imports
+    added as ``_addimports`` adds them to the whole module, then the ``unused`` ones
+    removed from the import lines there as ``_imports.remove_unused`` removes them (the
+    lines after are done: ``_removals``).
 
     The additions are decided from the statements up to the first that is neither an
     import nor the first docstring (or ``__strict__`` line); that one is stood in for by
     ``pass`` (only its kind and its leading lines count, which are kept; they may take
-    those of an import removed above it, as in the module). The first lines must be
-    untouched by the other edits (``edited``: where the first starts), and must hold no
-    stub (they are then the file's own)."""
-    if (spans and spans[0][0] < cut_line) or edited < cut:
-        raise _Decline  # a stub or a fix among the first lines
+    those of an import removed above it, as in the module)."""
 
     def change(module: cst.Module) -> cst.Module:
         done = module
@@ -477,8 +475,7 @@ def _first_lines(
             done = no_new_leading_blank(module, remove_unused(done, unused))
         return done
 
-    code = _through_libcst(source[:cut], change, before=False, after=cut < len(source))
-    return _narrowed(source, cut, code)
+    return _through_libcst(head, change, before=False, after=more)
 
 
 def _through_libcst(
