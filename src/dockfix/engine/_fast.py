@@ -5,8 +5,9 @@
 tuple whose first item is ``"docker"``. For a file whose every candidate call is of that
 shape, this module computes exactly what the libcst pass (``_transformer``) would find,
 from the ``ast`` the engine already has: the same ``DockerCall``, read by the same rules,
-at the same positions, with the same fixability (the fix is built with libcst from the
-call's own text: ``_rewrite.fixability``).
+at the same positions, with the same fixability (``_buildable`` tells it for the usual
+fix without libcst; else the fix is built with libcst from the call's own text:
+``_rewrite.fixability``).
 
 It answers only when it is sure; anything else declines (``None``) and the file goes to
 the libcst pass: another argv shape (a name, a string, a ``+``), a program that is not a
@@ -41,6 +42,7 @@ from typing import Optional, Union
 
 from dockfix.engine._apis import ALL_APIS, API_NAMES, ARGV_APIS, is_docker_path
 from dockfix.engine._argv import Token, read_command
+from dockfix.engine._buildable import buildable
 from dockfix.engine._prescan import FLOW_KINDS, Mentions
 from dockfix.engine._reduce import _imports_sdk, _plain, parse, utf8_twin
 from dockfix.engine._suppress import Suppressions
@@ -52,7 +54,9 @@ from dockfix.rules._base import (
     CallRule,
     DockerCall,
     Keyword,
+    ReplaceStatements,
     Rule,
+    RunnerCalls,
     Verdict,
     first_verdict,
 )
@@ -461,14 +465,20 @@ class _Analysis:
 def _fixability(
     text: str, verdict: Verdict, used: bool, settings: Settings
 ) -> tuple[bool, Optional[str]]:
-    """``_rewrite.fixability`` on the call parsed from its own text (libcst, on demand)."""
+    """``_rewrite.fixability`` on the call parsed from its own text: told without libcst
+    where ``_buildable`` can, else with libcst (imported on demand)."""
+    fix = verdict.fix
+    if isinstance(fix, (ReplaceStatements, RunnerCalls)) and used:
+        return False, "the fix needs the call to be a statement of its own"
+    spec = settings.runner or settings.executor
+    if fix is not None and buildable(text, fix, spec):
+        return True, None
     from dockfix.engine._rewrite import fixability, parse_call, parse_target
 
     node = parse_call(text)
     if node is None:
         raise _Decline
-    target = parse_target(settings.runner or settings.executor)
-    return fixability(node, verdict, used, target, text)
+    return fixability(node, verdict, used, parse_target(spec), text)
 
 
 def _first(items: Sequence[ast.AST]) -> Optional[ast.AST]:
