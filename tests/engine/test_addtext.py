@@ -83,6 +83,13 @@ CASES = [  # (name, first lines and the statement after them, the text way answe
     ("if-after", "import os\nif os.name:\n    pass\n", True),
     ("class-after", '"""Doc."""\n\nclass K:\n    pass\n', True),
     ("unicode-docstring", '"""Dóc."""\nimport os\nX = 1\n', True),
+    # found by a review: two triple-quoted strings are one docstring to the regex
+    ("two-triple-quoted", '"""a""" """b"""\nimport os\nX = 1\n', False),
+    ("two-triple-quoted-raw", "'''a''' r'''b'''\nX = 1\n", False),
+    ("escaped-quotes", "'''a\\'''b'''\nimport os\nX = 1\n", True),
+    # found by a review: a backslash at the end of the last line goes on into the next one
+    ("backslash-after-docstring", '"doc" \\\n\nX = 1\n', False),
+    ("backslash-after-import", "import os \\\n\nX = 1\n", False),
 ]
 
 
@@ -101,6 +108,8 @@ PIECES = [
     '"""Doc."""',
     "'doc'",
     '"Doc" "more"',
+    '"""Doc""" """more"""',
+    '"doc" \\',
     "#!/usr/bin/env python",
     "# a comment",
     "    # an indented comment",
@@ -127,6 +136,18 @@ FOLLOWING = [
     "if X:\n    pass",
     "try:\n    import y\nexcept ImportError:\n    y = None",
 ]
+
+
+@pytest.mark.parametrize(
+    "item", [ImportItem("__future__", "annotations"), ImportItem("m", "a", alias="b")]
+)
+def test_imports_add_imports_refuses_are_declined(item: ImportItem) -> None:
+    """Found by a review: an executor setting ``__future__:annotations`` made the text way
+    add a future import below another import (the libcst way raises: an internal error)."""
+    data = b"import os\nX = 1\n"
+    tree = ast.parse(data)
+    assert added(data, [0, 10, 16], tree.body[:1], tree.body[1], [item]) is None
+    assert added(data, [0, 10, 16], tree.body[:1], tree.body[1], EXECUTOR) is not None
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -101,3 +101,15 @@ def test_what_it_never_answers() -> None:
     assert not buildable("f()", CallExecutor("stop", (nested,)), "ex")
     assert not buildable("f()", CallExecutor("stop", (placed,), extra=(("t", "1 +"),)), "ex")
     assert not buildable("f()", CallExecutor("stop", (placed,), suffix=".class"), "ex")
+
+
+@pytest.mark.parametrize("prefix", ["f", "F", "fr", "Fr", "fR", "rf", "RF"])
+def test_fstrings_ask_libcst_on_new_pythons(prefix: str, monkeypatch: Any) -> None:
+    """From 3.12 Python takes f-strings libcst may not (quotes nested alike): ask it.
+    Found by a review: the guard missed the ``fr``/``rf`` prefixes."""
+    from dockfix.engine import _buildable
+
+    monkeypatch.setattr(_buildable, "_NEW_FSTRINGS", True)
+    text = f"subprocess.run(['docker', 'rm', '-f', {prefix}'{{c}}'])"
+    assert not buildable(text, Reroute("run"), "ex")
+    assert buildable("subprocess.run(['docker', 'rm', '-f', rb'c'])", Reroute("run"), "ex")

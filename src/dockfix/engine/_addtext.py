@@ -38,7 +38,7 @@ from dockfix.engine._schedule import ImportItem
 # then one quoted body (the parser took it already; this only tells it from several).
 _STRING = re.compile(
     rb"""(?:[rRuU]|[bB][rR]?|[rR][bB])?"""
-    rb'''(?:"""(?:[^\\]|\\.)*?"""|\'\'\'(?:[^\\]|\\.)*?\'\'\''''
+    rb'''(?:"""(?:(?!""")[^\\]|\\.)*"""|\'\'\'(?:(?!\'\'\')[^\\]|\\.)*\'\'\''''
     rb"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""",
     re.DOTALL,
 )
@@ -55,6 +55,8 @@ def added(
     the docstring) with ``items`` imported, as ``_addimports.add_imports`` gives it; None
     when the layout is not plain (see the module's docstring). ``first`` are the
     statements before ``following``; ``offsets[n]`` is where line ``n + 1`` starts."""
+    if any(item.alias or item.relative or item.module_name == "__future__" for item in items):
+        return None  # ``add_imports`` refuses them
     statements = [*first, following]
     for stmt, after in zip(statements, statements[1:]):
         if (stmt.end_lineno or 0) >= first_line(after):
@@ -85,7 +87,10 @@ def added(
     if end == 0:  # above everything, after the module's header (libcst gives a module the
         at, blank = cut, b"\n"  # lines above its first statement: that one has none)
     else:
-        at = offsets[statements[end - 1].end_lineno or 0]
+        last = statements[end - 1].end_lineno or 0
+        at = offsets[last]
+        if source[offsets[last - 1] : at].rstrip(b"\r\n").endswith(b"\\"):
+            return None  # the line goes on past the statement's end (a backslash)
         leading = source[at:cut]
         first_leading = leading.split(b"\n", 1)[0]
         if leading and not first_leading.strip(b" \t"):

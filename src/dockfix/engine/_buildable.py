@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import keyword
+import re
 import sys
 import warnings
 from collections.abc import Iterable
@@ -34,6 +35,9 @@ from dockfix.engine._argv import Token
 from dockfix.rules._base import CallExecutor, Fix, Reroute, RerouteArgv, RunnerCalls
 
 _NEW_FSTRINGS = sys.version_info >= (3, 12)
+# A string prefix with ``f`` (``f``, ``rf``, ``Fr``...) before a quote; in a name too (a
+# superset: only costs libcst's answer).
+_FSTRING = re.compile(r"[fF][rR]?['\"]|[rR][fF]['\"]")
 
 
 def buildable(text: str, fix: Fix, spec: str) -> bool:
@@ -42,7 +46,7 @@ def buildable(text: str, fix: Fix, spec: str) -> bool:
     executor (or runner) setting."""
     if "#" in text or "#" in spec or "#" in repr(fix):
         return False
-    if _NEW_FSTRINGS and ('f"' in text or "f'" in text or 'F"' in text or "F'" in text):
+    if _NEW_FSTRINGS and _FSTRING.search(text):
         return False
     expression = spec.partition(":")[2] if ":" in spec else spec
     if not _dotted(expression):
