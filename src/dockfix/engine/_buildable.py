@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ast
 import keyword
-import re
 import sys
 import warnings
 from collections.abc import Iterable
@@ -35,18 +34,15 @@ from dockfix.engine._argv import Token
 from dockfix.rules._base import CallExecutor, Fix, Reroute, RerouteArgv, RunnerCalls
 
 _NEW_FSTRINGS = sys.version_info >= (3, 12)
-# A string prefix with ``f`` (``f``, ``rf``, ``Fr``...) before a quote; in a name too (a
-# superset: only costs libcst's answer).
-_FSTRING = re.compile(r"[fF][rR]?['\"]|[rR][fF]['\"]")
 
 
-def buildable(text: str, fix: Fix, spec: str) -> bool:
+def buildable(text: str, fix: Fix, spec: str, *, fstring: bool = False) -> bool:
     """Whether ``_rewrite.fixability`` finds ``fix`` buildable for the call ``text`` (read
     by ``_fast``) and loses no comment; False when only libcst can tell. ``spec`` is the
-    executor (or runner) setting."""
+    executor (or runner) setting; ``fstring``: the call holds an f-string."""
     if "#" in text or "#" in spec or "#" in repr(fix):
         return False
-    if _NEW_FSTRINGS and _FSTRING.search(text):
+    if _NEW_FSTRINGS and fstring:
         return False
     expression = spec.partition(":")[2] if ":" in spec else spec
     if not _dotted(expression):

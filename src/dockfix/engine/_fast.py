@@ -42,12 +42,12 @@ from typing import Optional, Union
 
 from dockfix.engine._apis import ALL_APIS, API_NAMES, ARGV_APIS, is_docker_path
 from dockfix.engine._argv import Token, read_command
-from dockfix.engine._buildable import buildable
+from dockfix.engine._buildable import _NEW_FSTRINGS, buildable
 from dockfix.engine._prescan import FLOW_KINDS, Mentions
 from dockfix.engine._reduce import _imports_sdk, _plain, parse, utf8_twin
 from dockfix.engine._suppress import Suppressions
 from dockfix.engine._types import Finding, Settings
-from dockfix.engine._walk import children
+from dockfix.engine._walk import children, walk
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import (
     DOCKER_TRIGGER_TEXTS,
@@ -414,7 +414,7 @@ class _Analysis:
         fixable: bool = False
         reason: Optional[str] = verdict.reason or "no safe fix"
         if verdict.fix is not None:
-            fixable, reason = _fixability(self._text(call), verdict, used, self.settings)
+            fixable, reason = _fixability(call, self._text(call), verdict, used, self.settings)
         line, column = call.lineno, self._column(call.lineno, call.col_offset)
         end_line = call.end_lineno or line
         end_column = self._column(end_line, call.end_col_offset or 0)
@@ -463,7 +463,7 @@ class _Analysis:
 
 
 def _fixability(
-    text: str, verdict: Verdict, used: bool, settings: Settings
+    call: ast.Call, text: str, verdict: Verdict, used: bool, settings: Settings
 ) -> tuple[bool, Optional[str]]:
     """``_rewrite.fixability`` on the call parsed from its own text: told without libcst
     where ``_buildable`` can, else with libcst (imported on demand)."""
@@ -471,7 +471,8 @@ def _fixability(
     if isinstance(fix, (ReplaceStatements, RunnerCalls)) and used:
         return False, "the fix needs the call to be a statement of its own"
     spec = settings.runner or settings.executor
-    if fix is not None and buildable(text, fix, spec):
+    fstring = _NEW_FSTRINGS and any(isinstance(node, ast.JoinedStr) for node in walk(call))
+    if fix is not None and buildable(text, fix, spec, fstring=fstring):
         return True, None
     from dockfix.engine._rewrite import fixability, parse_call, parse_target
 
