@@ -371,6 +371,24 @@ CASES: list[tuple[str, str, bool]] = [
         "import subprocess\r\ndef f(c):\r\n    subprocess.run(['docker', 'rm', '-f', c])\r\n",
         False,
     ),
+    # a reroute is written as text: the called expression replaced, the rest kept
+    (
+        "reroute-spaced",
+        "import subprocess as sp\ndef f():\n    sp . run (['docker', 'ps'])\n",
+        True,
+    ),
+    (
+        "reroute-multiline",
+        "import subprocess\ndef f():\n    return subprocess.check_output(\n"
+        "        ['docker', 'ps'],  # why\n        text=True,\n    )\n",
+        True,
+    ),
+    (
+        "reroute-continued-func",
+        "import subprocess\ndef f():\n    subprocess.\\\n    run(['docker', 'ps'])\n",
+        True,
+    ),
+    ("reroute-from-import", "from subprocess import call\nX = call(('docker', 'ps'))\n", True),
 ]
 
 

@@ -45,22 +45,22 @@ def buildable(text: str, fix: Fix, spec: str, *, fstring: bool = False) -> bool:
     if _NEW_FSTRINGS and fstring:
         return False
     expression = spec.partition(":")[2] if ":" in spec else spec
-    if not _dotted(expression):
+    if not dotted(expression):
         return False
     if isinstance(fix, Reroute):
-        return _dotted(fix.method)
+        return dotted(fix.method)
     if isinstance(fix, RerouteArgv):
-        return _dotted(fix.method) and _placed(fix.argv)
+        return dotted(fix.method) and _placed(fix.argv)
     if isinstance(fix, RunnerCalls):  # a statement of its own: ``fixability`` checked it
         return all(_placed(argv) for argv in fix.argvs)
     if isinstance(fix, CallExecutor):
         sources = [source for _, source in (*fix.extra, *fix.after)]
         return (
-            _dotted(fix.method)
+            dotted(fix.method)
             and _placed(fix.positional)
             and all(_expression(source) for source in sources)
             and all(name.isidentifier() for name, _ in (*fix.extra, *fix.after))
-            and (fix.suffix is None or _dotted(fix.suffix.lstrip(".")))
+            and (fix.suffix is None or dotted(fix.suffix.lstrip(".")))
         )
     return False  # ReplaceWith, ReplaceStatements: not of the fast path
 
@@ -79,7 +79,7 @@ def _placed(tokens: Iterable[Token]) -> bool:
 
 
 @lru_cache(maxsize=512)
-def _dotted(text: str) -> bool:
+def dotted(text: str) -> bool:
     """``a.b.c``: names that are not keywords (soft ones included), joined by dots."""
     parts = text.split(".")
     return all(

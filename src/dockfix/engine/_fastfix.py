@@ -42,6 +42,7 @@ import libcst as cst
 
 from dockfix.engine._addimports import add_imports
 from dockfix.engine._addtext import added
+from dockfix.engine._buildable import dotted
 from dockfix.engine._fast import Found, fast_found
 from dockfix.engine._imports import mentions_name, no_new_leading_blank, removal_name, remove_unused
 from dockfix.engine._reduce import (
@@ -59,7 +60,14 @@ from dockfix.engine._rewrite import Target, built_call, parse_call, parse_target
 from dockfix.engine._schedule import ImportItem
 from dockfix.engine._split import accepted
 from dockfix.engine._types import FileResult, Settings
-from dockfix.rules._base import CallExecutor, ReplaceStatements, ReplaceWith, RunnerCalls
+from dockfix.rules._base import (
+    CallExecutor,
+    Fix,
+    ReplaceStatements,
+    ReplaceWith,
+    Reroute,
+    RunnerCalls,
+)
 
 # The text before a fixed call on its first line, and after it on its last one, that
 # libcst renders as it is: indentation, assignment targets, ``return``/``await``; an
@@ -133,9 +141,10 @@ def _fixed(
         if edits and start < edits[-1][1]:
             raise _Decline  # calls inside calls: the pass fixes the inner one first
         _plain_around(source, offsets, item.call, start, end)
-        edits.append(
-            (start, end, _replacement(source[start:end], item, target, additions, removals))
-        )
+        func = item.call.func
+        after_func = offsets[(func.end_lineno or 0) - 1] + (func.end_col_offset or 0) - start
+        new = _replacement(source[start:end], after_func, item, target, additions, removals)
+        edits.append((start, end, new))
     cut_index, cut_line = _cut(tree)
     unused: list[_Removal] = []  # in order, repeats kept: RemoveImportsVisitor reads them so
     verdicts: dict[str, bool] = {}
@@ -228,35 +237,70 @@ def _plain_around(source: bytes, offsets: list[int], call: ast.Call, start: int,
 
 def _replacement(
     text: bytes,
+    after_func: int,
     item: Found,
     target: Target,
     additions: list[ImportItem],
     removals: list[_Removal],
 ) -> bytes:
     """The new text of the call, as ``Transformer._apply`` builds it; records the imports
-    the pass would schedule."""
+    the pass would schedule. ``after_func``: where the called expression ends in
+    ``text``."""
     fix = item.verdict.fix
     if fix is None or isinstance(fix, (ReplaceStatements, RunnerCalls)):
         raise _Decline
+    rerouted = _rerouted(text, after_func, item, target)
+    if rerouted is not None:
+        _schedule(item, fix, target, additions, removals)
+        return rerouted
     code = text.decode("utf-8")
     node = parse_call(code)
     if node is None or _EMPTY.code_for_node(node) != code:
         raise _Decline
+    new = built_call(node, fix, target, _schedule(item, fix, target, additions, removals))
+    return _EMPTY.code_for_node(new).encode("utf-8")
+
+
+def _schedule(
+    item: Found,
+    fix: Fix,
+    target: Target,
+    additions: list[ImportItem],
+    removals: list[_Removal],
+) -> str:
+    """Record the imports the pass would schedule for the fix of ``item``; the expression
+    its new arguments name ``subprocess.PIPE`` by."""
     pipe = "subprocess.PIPE"
     if isinstance(fix, ReplaceWith):
         additions.extend(ImportItem(module, obj) for module, obj in fix.imports)
-    else:
-        if target.module is not None and target.obj is not None:
-            additions.append(ImportItem(target.module, target.obj))
-        removals.extend(_scheduled(item))
-        if isinstance(fix, CallExecutor) and fix.needs_pipe:
-            func = item.call.func
-            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-                pipe = f"{func.value.id}.PIPE"
-            else:
-                additions.append(ImportItem("subprocess"))
-    new = built_call(node, fix, target, pipe)
-    return _EMPTY.code_for_node(new).encode("utf-8")
+        return pipe
+    if target.module is not None and target.obj is not None:
+        additions.append(ImportItem(target.module, target.obj))
+    removals.extend(_scheduled(item))
+    if isinstance(fix, CallExecutor) and fix.needs_pipe:
+        func = item.call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            pipe = f"{func.value.id}.PIPE"
+        else:
+            additions.append(ImportItem("subprocess"))
+    return pipe
+
+
+def _rerouted(text: bytes, after_func: int, item: Found, target: Target) -> Optional[bytes]:
+    """A ``Reroute`` fix's new text without libcst: the called expression replaced by
+    ``executor.method``, the rest of the call as it is (what ``call.with_changes(func=...)``
+    renders), when the called expression starts the call (no parentheses around it) and
+    the new one is a dotted name; else None."""
+    fix = item.verdict.fix
+    if not isinstance(fix, Reroute):
+        return None
+    call, func = item.call, item.call.func
+    if (func.lineno, func.col_offset) != (call.lineno, call.col_offset):
+        return None
+    new = f"{target.expression}.{fix.method}"
+    if not dotted(new):
+        return None
+    return new.encode("utf-8") + text[after_func:]
 
 
 def _scheduled(item: Found) -> list[_Removal]:
@@ -288,13 +332,17 @@ def _still_used(
     import. ``tree`` is the reduced module; a stubbed range (``spans``) is read in the
     file, less its last lines when they are blank or comments at column 0 (the statement
     after it may own them, and it may be an import)."""
-    import_lines = _import_lines(tree)
+    imports = [
+        (stmt.lineno, stmt.end_lineno or stmt.lineno)
+        for stmt in tree.body
+        if isinstance(stmt, (ast.Import, ast.ImportFrom))
+    ]
     for stmt in tree.body:
         first, last = first_line(stmt), stmt.end_lineno or stmt.lineno
         if isinstance(stmt, (ast.Import, ast.ImportFrom)) or any(
-            line in import_lines for line in range(first, last + 1)
+            low <= last and first <= high for low, high in imports
         ):
-            continue
+            continue  # shares a line with an import
         if any(a <= first <= b for a, b in spans):
             continue  # a stub: its lines are read below
         text = _slice(source, offsets[first - 1], offsets[last], edits)
