@@ -5,9 +5,10 @@ process, with the engine imported and the collector frozen as the CLI does, each
 read and analysed in fix mode (every fix applied), and the time spent in each step of the
 fix without the libcst pass (``engine/_fastfix.py``) is added up: the statement groups and
 the reduction (``reduce_split``), ``ast.parse`` of the reduced module, the ``ast`` reading
-(``fast_found``, which builds each fixable call's replacement once with libcst to tell
-whether it can be fixed), the replacements, the imports removed below the first lines, the
-first lines' edit (imports added and removed), and the fixed file's check by the compiler
+(``fast_found``, which tells whether each call can be fixed: ``_buildable``, or libcst),
+the replacements (a reroute as text, the others built by libcst), the imports removed
+below the first lines, the first lines' edit (imports added as text where the layout is
+plain, else added and removed through libcst), and the fixed file's check by the compiler
 front end. Then the whole ``analyze`` in fix mode, and, for comparison, with
 ``DOCKFIX_NO_FAST=1`` (the libcst pass over the reduced module). Steps are timed through
 wrappers, which add a little to each; single runs: for ratios, use ``bench/run.py``.
@@ -33,7 +34,8 @@ STEPS = {  # the step's name: the function of ``_fastfix`` it is
     "ast reading": "fast_found",
     "replacements": "_replacement",
     "imports removed": "_removals",
-    "first lines": "_first_lines",
+    "first lines as text": "added",
+    "first lines through libcst": "_first_lines",
     "fixed file checked": "_compiles",
 }
 
