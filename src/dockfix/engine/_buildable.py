@@ -87,7 +87,8 @@ def dotted(text: str) -> bool:
     )
 
 
-_SOFT = frozenset(getattr(keyword, "softkwlist", ()))
+# Soft keywords of any Python (3.9 lists none): the same answer on every version.
+_SOFT = frozenset({"_", "case", "match", "type"})
 
 
 @lru_cache(maxsize=512)
