@@ -9,6 +9,7 @@ the case says.
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from typing import Any, Optional
 
@@ -19,6 +20,8 @@ from dockfix.engine._buildable import buildable
 from dockfix.rules._base import CallExecutor, ReplaceWith, Reroute
 from tests.engine.test_fast import _assert_same, _run
 
+_CALL = ast.parse("f()", mode="eval").body
+assert isinstance(_CALL, ast.Call)
 HEAD = "import subprocess\nimport subprocess as sp\nfrom subprocess import run\n\n"
 CASES = [  # (name, the call's statement(s) in a function of ``c``, _buildable says yes)
     ("reroute", "subprocess.run(['docker', 'ps'])", True),
@@ -90,17 +93,17 @@ def test_what_it_never_answers() -> None:
     """Fixes the fast path does not read, and tokens it cannot place, ask libcst."""
     from dockfix.engine._argv import Token
 
-    assert not buildable("f()", ReplaceWith("x"), "ex")
-    assert buildable("f()", Reroute("run"), "ex")
-    assert not buildable("f()", Reroute("if"), "ex")
+    assert not buildable(_CALL, "f()", ReplaceWith("x"), "ex")
+    assert buildable(_CALL, "f()", Reroute("run"), "ex")
+    assert not buildable(_CALL, "f()", Reroute("if"), "ex")
     placed = Token("docker", "'docker'", False, ("path", 0, 0))
     unplaced = Token(None, "name", False, None)
     nested = Token("rm", "'rm'", False, ("path", 0, 1, "left"))
-    assert buildable("f()", CallExecutor("stop", (placed,)), "ex")
-    assert not buildable("f()", CallExecutor("stop", (unplaced,)), "ex")
-    assert not buildable("f()", CallExecutor("stop", (nested,)), "ex")
-    assert not buildable("f()", CallExecutor("stop", (placed,), extra=(("t", "1 +"),)), "ex")
-    assert not buildable("f()", CallExecutor("stop", (placed,), suffix=".class"), "ex")
+    assert buildable(_CALL, "f()", CallExecutor("stop", (placed,)), "ex")
+    assert not buildable(_CALL, "f()", CallExecutor("stop", (unplaced,)), "ex")
+    assert not buildable(_CALL, "f()", CallExecutor("stop", (nested,)), "ex")
+    assert not buildable(_CALL, "f()", CallExecutor("stop", (placed,), extra=(("t", "1 +"),)), "ex")
+    assert not buildable(_CALL, "f()", CallExecutor("stop", (placed,), suffix=".class"), "ex")
 
 
 @pytest.mark.parametrize("prefix", ["f", "F", "fr", "Fr", "fR", "rf", "RF", "rb", ""])
@@ -111,7 +114,6 @@ def test_fstrings_ask_libcst_on_new_pythons(prefix: str, monkeypatch: Any) -> No
     from dockfix.engine import _buildable
 
     monkeypatch.setattr(_buildable, "_NEW_FSTRINGS", True)
-    monkeypatch.setattr(_fast, "_NEW_FSTRINGS", True)
     said = _spy(monkeypatch)
     source = HEAD + f"def f(c):\n    subprocess.run(['docker', 'rm', '-f', {prefix}'{{c}}'])\n"
     _assert_same(source.encode(), monkeypatch)

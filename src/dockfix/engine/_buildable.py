@@ -31,18 +31,19 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from dockfix.engine._argv import Token
+from dockfix.engine._walk import walk
 from dockfix.rules._base import CallExecutor, Fix, Reroute, RerouteArgv, RunnerCalls
 
 _NEW_FSTRINGS = sys.version_info >= (3, 12)
 
 
-def buildable(text: str, fix: Fix, spec: str, *, fstring: bool = False) -> bool:
-    """Whether ``_rewrite.fixability`` finds ``fix`` buildable for the call ``text`` (read
-    by ``_fast``) and loses no comment; False when only libcst can tell. ``spec`` is the
-    executor (or runner) setting; ``fstring``: the call holds an f-string."""
+def buildable(call: ast.Call, text: str, fix: Fix, spec: str) -> bool:
+    """Whether ``_rewrite.fixability`` finds ``fix`` buildable for ``call`` (read by
+    ``_fast``; ``text`` is its source) and loses no comment; False when only libcst can
+    tell. ``spec`` is the executor (or runner) setting."""
     if "#" in text or "#" in spec or "#" in repr(fix):
         return False
-    if _NEW_FSTRINGS and fstring:
+    if _NEW_FSTRINGS and any(isinstance(node, ast.JoinedStr) for node in walk(call)):
         return False
     expression = spec.partition(":")[2] if ":" in spec else spec
     if not dotted(expression):

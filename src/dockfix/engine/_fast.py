@@ -42,12 +42,12 @@ from typing import Optional, Union
 
 from dockfix.engine._apis import ALL_APIS, API_NAMES, ARGV_APIS, is_docker_path
 from dockfix.engine._argv import Token, read_command
-from dockfix.engine._buildable import _NEW_FSTRINGS, buildable
+from dockfix.engine._buildable import buildable
 from dockfix.engine._prescan import FLOW_KINDS, Mentions
 from dockfix.engine._reduce import _imports_sdk, _plain, parse, utf8_twin
 from dockfix.engine._suppress import Suppressions
 from dockfix.engine._types import Finding, Settings
-from dockfix.engine._walk import children, walk
+from dockfix.engine._walk import children
 from dockfix.rules import ALL_RULES
 from dockfix.rules._base import (
     DOCKER_TRIGGER_TEXTS,
@@ -471,8 +471,7 @@ def _fixability(
     if isinstance(fix, (ReplaceStatements, RunnerCalls)) and used:
         return False, "the fix needs the call to be a statement of its own"
     spec = settings.runner or settings.executor
-    fstring = _NEW_FSTRINGS and any(isinstance(node, ast.JoinedStr) for node in walk(call))
-    if fix is not None and buildable(text, fix, spec, fstring=fstring):
+    if fix is not None and buildable(call, text, fix, spec):
         return True, None
     from dockfix.engine._rewrite import fixability, parse_call, parse_target
 

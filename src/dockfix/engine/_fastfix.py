@@ -56,7 +56,7 @@ from dockfix.engine._reduce import (
     reduce_split,
     sdk_import_text,
 )
-from dockfix.engine._rewrite import Target, built_call, parse_call, parse_target
+from dockfix.engine._rewrite import Target, build_call, parse_call, parse_target
 from dockfix.engine._schedule import ImportItem
 from dockfix.engine._split import accepted
 from dockfix.engine._types import FileResult, Settings
@@ -257,7 +257,7 @@ def _replacement(
     node = parse_call(code)
     if node is None or _EMPTY.code_for_node(node) != code:
         raise _Decline
-    new = built_call(node, fix, target, _schedule(item, fix, target, additions, removals))
+    new = build_call(node, fix, target, _schedule(item, fix, target, additions, removals))
     return _EMPTY.code_for_node(new).encode("utf-8")
 
 
@@ -332,11 +332,7 @@ def _still_used(
     import. ``tree`` is the reduced module; a stubbed range (``spans``) is read in the
     file, less its last lines when they are blank or comments at column 0 (the statement
     after it may own them, and it may be an import)."""
-    imports = [
-        (stmt.lineno, stmt.end_lineno or stmt.lineno)
-        for stmt in tree.body
-        if isinstance(stmt, (ast.Import, ast.ImportFrom))
-    ]
+    imports = _import_spans(tree)
     for stmt in tree.body:
         first, last = first_line(stmt), stmt.end_lineno or stmt.lineno
         if isinstance(stmt, (ast.Import, ast.ImportFrom)) or any(
@@ -356,13 +352,13 @@ def _still_used(
     return False
 
 
-def _import_lines(tree: ast.Module) -> set[int]:
-    return {
-        line
+def _import_spans(tree: ast.Module) -> list[tuple[int, int]]:
+    """The (first, last) lines of each top-level import statement, in order."""
+    return [
+        (stmt.lineno, stmt.end_lineno or stmt.lineno)
         for stmt in tree.body
         if isinstance(stmt, (ast.Import, ast.ImportFrom))
-        for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
-    }
+    ]
 
 
 def _mentioned(
@@ -374,14 +370,12 @@ def _mentioned(
 ) -> bool:
     """Whether ``name`` occurs, after the edits, anywhere outside the lines of top-level
     import statements: all the text the pass may look in is there."""
-    skipped = _import_lines(tree)
     kept: list[bytes] = []
     start = 0
-    for number in range(1, len(offsets)):
-        if number in skipped:
-            if start < offsets[number - 1]:
-                kept.append(_slice(source, start, offsets[number - 1], edits))
-            start = offsets[number]
+    for first, last in _import_spans(tree):
+        if start < offsets[first - 1]:
+            kept.append(_slice(source, start, offsets[first - 1], edits))
+        start = max(start, offsets[last])
     kept.append(_slice(source, start, len(source), edits))
     return mentions_name(b"".join(kept).decode("utf-8"), name)
 

@@ -34,8 +34,8 @@ class Target:
 @lru_cache(maxsize=64)
 def parse_call(text: str) -> Optional[cst.Call]:
     """The call ``text`` is alone (libcst), or None when it is not a call without
-    parentheses around it. Cached: check mode's ``_fast`` and then ``_fastfix`` read the
-    same calls (nodes are immutable)."""
+    parentheses around it. Cached (nodes are immutable): ``_fast`` may read a call to
+    tell its fixability that ``_fastfix`` then fixes, and calls repeat across files."""
     try:
         node = cst.parse_expression(text)
     except Exception:
@@ -90,7 +90,7 @@ def candidate(call: cst.Call, fix: Fix, target: Target) -> list[cst.CSTNode]:
     """What would replace ``call``: to check, before applying, that no comment is lost."""
     if isinstance(fix, (RunnerCalls, ReplaceStatements)):
         return list(build_statements(call, fix, target))
-    return [built_call(call, fix, target, "subprocess.PIPE")]
+    return [build_call(call, fix, target, "subprocess.PIPE")]
 
 
 def fixability(
@@ -114,13 +114,6 @@ def fixability(
                 fixable = False
                 reason = "comments inside the call would be lost; rewrite it by hand"
     return fixable, None if fixable else (reason or "no safe fix")
-
-
-@lru_cache(maxsize=16)
-def built_call(call: cst.Call, fix: Fix, target: Target, pipe: str) -> cst.BaseExpression:
-    """``build_call``, remembered for the same node (nodes compare by identity): the fast
-    path builds a call to tell whether it is fixable, then builds it again to fix it."""
-    return build_call(call, fix, target, pipe)
 
 
 @lru_cache(maxsize=256)
