@@ -219,6 +219,17 @@ def build_tools(args: argparse.Namespace, notes: list[str]) -> list[Tool]:
                     "files parsed",
                 )
             )
+        tools.append(
+            Tool(
+                "dense/front-end-floor",
+                "dense",
+                "CPython front end alone, 2 processes (floor of an exact check)",
+                [py, str(BENCH / "front_end_floor.py"), "--jobs", "2", "dense"],
+                frozenset({0}),
+                count_parsed,
+                "files parsed",
+            )
+        )
     usable, why = dockfix_status(dockfix)
     if not usable:
         notes.append(f"dockfix unavailable ({why}): only the baselines were measured")
@@ -448,6 +459,25 @@ def targets(by_key: dict[str, Tool], expected: int) -> list[tuple[str, str, str]
     return rows
 
 
+def floor_lines(by_key: dict[str, Tool]) -> list[str]:
+    """How the dense check compares with the front-end floor (``front_end_floor.py``)."""
+    floor, check = by_key.get("dense/front-end-floor"), by_key.get("dense/dockfix-check")
+    if not (floor and floor.samples and check and check.samples):
+        return []
+    text = (
+        f"Floor: on the dense corpus, CPython's compiler front end alone (every file read and"
+        f" syntax-checked, nothing else: `bench/front_end_floor.py`) takes {wall(floor):.3f} s"
+    )
+    grep = by_key.get("dense/ast-grep")
+    if grep and grep.samples:
+        text += f", {wall(floor) / wall(grep):.2f} × ast-grep"
+    text += (
+        f". `dockfix check` takes {wall(check) / wall(floor):.2f} × the floor: its analysis,"
+        f" start and report take {wall(check) - wall(floor):.3f} s on top of the syntax check."
+    )
+    return ["", text]
+
+
 BASELINE_FOR = {
     "clean/dockfix-check": "clean/ruff",
     "clean/dockfix-check-warm": "clean/ruff",
@@ -456,6 +486,7 @@ BASELINE_FOR = {
     "dense/dockfix-check-warm": "dense/ast-grep",
     "dense/dockfix-json": "dense/ast-grep",
     "dense/dockfix-fix-diff": "dense/ast-grep",
+    "dense/front-end-floor": "dense/ast-grep",
 }
 
 
@@ -515,6 +546,7 @@ def render(
         )
     lines += ["", "Targets (issue 7):", "", "| target | measured | verdict |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in targets(by_key, expected)]
+    lines += floor_lines(by_key)
     lines += [
         "",
         "Memory: *peak* is the larger of (a) the highest sum of the proportional set sizes (PSS)"

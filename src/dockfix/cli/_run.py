@@ -212,7 +212,7 @@ class _Printer:
             from dockfix.report._formats import text_line
 
             for finding in outcome.findings:
-                self.out.print(text_line(outcome.path, finding))
+                _console.print_line(self.out, text_line(outcome.path, finding))
         if self.request.mode is Mode.DIFF and outcome.diff_pending:
             from dockfix.report._diff import source_encoding, unified_diff
 
