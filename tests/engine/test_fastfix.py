@@ -474,7 +474,49 @@ PIECES = [
 @example(indices=[0, 1, 8, 6, 12, 16])
 def test_generated(indices: list[int], monkeypatch: Any) -> None:
     source = ("\n".join(PIECES[i] for i in indices) + "\n").encode()
-    _same(source, monkeypatch)
+    result, _ = _same(source, monkeypatch)
+    comments = [line for line in source.splitlines() if line.lstrip().startswith(b"#")]
+    assert _in_order(comments, result.fixed.splitlines()), "a comment line was lost"
+
+
+def _in_order(wanted: list[bytes], lines: list[bytes]) -> bool:
+    found = iter(lines)
+    return all(any(line == want for line in found) for want in wanted)
+
+
+COMMENTED = [
+    (
+        "last-statement",
+        "def clean(name):\n    subprocess.run(['docker', 'rm', '-f', name])\n\n\n"
+        "# kept last for reasons\nimport subprocess\n",
+    ),
+    (
+        "last-with-footer",
+        "def clean(name):\n    subprocess.run(['docker', 'rm', '-f', name])\n"
+        "# about subprocess\nimport subprocess\n# the end\n",
+    ),
+    (
+        "next-has-its-own",
+        "import os\n# why subprocess\nimport subprocess\n\n# the function\n"
+        "def clean(name):\n    subprocess.run(['docker', 'rm', '-f', name])\n",
+    ),
+    (
+        "below-the-first-lines",
+        "import os\nX = 1\n# why subprocess\nimport subprocess\n# the function\n"
+        "def clean(name):\n    subprocess.run(['docker', 'rm', '-f', name])\n",
+    ),
+]
+
+
+@pytest.mark.parametrize("source", [c[1] for c in COMMENTED], ids=[c[0] for c in COMMENTED])
+def test_comments_above_a_removed_import_stay(source: str, monkeypatch: Any) -> None:
+    """Found by a review: the comment lines above an import the fix removed went with it
+    when the import was the module's last statement, or when the next statement had
+    comments or blank lines of its own. Only the import's line goes now."""
+    result, _ = _same(source.encode(), monkeypatch)
+    assert b"import subprocess" not in result.fixed
+    kept = [line for line in source.encode().splitlines() if line != b"import subprocess"]
+    assert _in_order([line for line in kept if line.startswith(b"#")], result.fixed.splitlines())
 
 
 @pytest.mark.skipif(not DENSE.is_dir(), reason=NOT_BUILT)
@@ -670,3 +712,31 @@ def test_schedule_is_libcsts() -> None:
     assert ours.scratch[_schedule.REMOVALS] == theirs.scratch[_schedule.REMOVALS]
     with pytest.raises(ValueError, match="__future__"):
         _schedule.add_needed_import(ours, "__future__")
+
+
+# Files ``ast`` takes and Python's compiler refuses (its scope pass): the fast paths leave
+# them to the libcst pass, and nothing is reported as an internal error.
+REFUSED = [
+    ("nonlocal-at-module-level", "nonlocal x\n", "nonlocal declaration not allowed"),
+    ("used-before-global", "x = 1\nglobal x\n", None),
+    ("unknown-future", "from __future__ import not_a_feature\n", None),
+]
+
+
+@pytest.mark.parametrize(("head", "error"), [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
+def test_a_file_the_compiler_refuses(head: str, error: Optional[str], monkeypatch: Any) -> None:
+    """Found by a review: ``nonlocal`` at module level made fix mode's libcst pass fail
+    ("internal error") while ``_fastfix`` fixed the file. Now the fast paths decline, the
+    same result comes either way, and libcst's failure is reported with the compiler's
+    own reason."""
+    source = (head + 'import subprocess\nsubprocess.run(["docker", "rm", "-f", "x"])\n').encode()
+    result, answered = _same(source, monkeypatch)
+    assert not answered
+    if error is None:
+        assert result.error is None
+        assert b"stop_and_remove" in result.fixed
+    else:
+        assert result.error is not None
+        assert "internal error" not in result.error
+        assert error in result.error
+        assert result.fixed == source

@@ -89,11 +89,21 @@ def _remove(tree: cst.Module, removals: Sequence[Removal], modules: set[str]) ->
                 continue
             stmt = kept
         statement = isinstance(stmt, (cst.SimpleStatementLine, cst.BaseCompoundStatement))
-        if carry and out and statement and not getattr(stmt, "leading_lines", ()):
-            stmt = stmt.with_changes(leading_lines=carry)
+        if carry and out and statement:
+            own: Sequence[cst.EmptyLine] = getattr(stmt, "leading_lines", ())
+            if not own:
+                stmt = stmt.with_changes(leading_lines=carry)
+            elif _commented(carry):  # the comments stay, above the next statement's lines
+                stmt = stmt.with_changes(leading_lines=(*carry, *own))
         carry = ()
         out.append(stmt)
+    if _commented(carry):  # the last statements went: their comments end the module
+        return tree.with_changes(body=out, footer=(*carry, *tree.footer))
     return tree.with_changes(body=out)
+
+
+def _commented(lines: Sequence[cst.EmptyLine]) -> bool:
+    return any(line.comment is not None for line in lines)
 
 
 def without_unused(

@@ -19,7 +19,7 @@ from dockfix.engine._cstfast import install as _install_reflection_cache
 from dockfix.engine._imports import finish_imports, no_new_leading_blank, removal_name
 from dockfix.engine._reduce import Reduction, compiles_as_source, first_indent
 from dockfix.engine._schedule import REMOVALS, Context
-from dockfix.engine._split import accepted
+from dockfix.engine._split import accepted, refusal
 from dockfix.engine._transformer import Transformer
 from dockfix.engine._types import Accept, FileResult, Settings
 from dockfix.rules._base import Rule
@@ -191,6 +191,10 @@ def analyze_full(
                 return FileResult(source, source, tuple(transformer.findings), error)
             fixed = spliced
     except Exception as exc:
+        refused = refusal(source)
+        if refused is not None:  # libcst's scope analysis fails on ``nonlocal`` at module level
+            error = f"cannot analyse {path}: Python's compiler refuses it: {refused}"
+            return FileResult(source, source, (), error)
         return FileResult(source, source, (), f"internal error on {path}: {exc!r}")
     if fixed != source:
         try:

@@ -129,14 +129,13 @@ def parse(source: bytes) -> Optional[ast.Module]:
 
 
 def compiles_as_source(source: bytes, fixed: bytes) -> bool:
-    """Whether Python's parser takes ``fixed`` as it takes ``source``: the compiler front
-    end (``_split.accepted``) must take the fix when it takes the source (its scope pass
-    checks more than ``ast.parse``); when it refuses the source too (``nonlocal`` at module
-    level), ``ast`` decides. Where a future import sits is checked by neither on 3.11:
-    ``_addimports`` never puts an import above one."""
-    if accepted(fixed):
-        return True
-    return not accepted(source) and parse(fixed) is not None
+    """Whether a fast path may give ``fixed``: the compiler front end (``_split.accepted``:
+    its scope pass checks more than ``ast.parse``) takes it. When the front end refuses
+    the source too (``nonlocal`` at module level, a name used before its ``global``...: a
+    file ``ast`` takes but Python will not run), the answer is no, and the full libcst
+    pass decides, alone, what such a file gets. Where a future import sits is checked by
+    neither on 3.11: ``_addimports`` never puts an import above one."""
+    return accepted(fixed)
 
 
 def _parse_group(first: int, text: bytes) -> list[ast.stmt]:

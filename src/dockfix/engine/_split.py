@@ -109,6 +109,20 @@ def accepted(source: bytes) -> bool:
     return True
 
 
+def refusal(source: bytes) -> Optional[str]:
+    """Why the compiler front end refuses ``source`` (``message (line N)``), or None when
+    it takes it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            _accept(source, "<module>", "exec")
+        except SyntaxError as exc:
+            return f"{exc.msg} (line {exc.lineno})" if exc.lineno else str(exc.msg)
+        except (ValueError, UnicodeError, RecursionError, MemoryError) as exc:
+            return f"{type(exc).__name__}: {exc}"
+    return None
+
+
 def _groups(source: bytes, starts: list[int]) -> Optional[list[Group]]:
     found: list[Group] = []
     line = source.count(b"\n", 0, starts[0]) + 1
