@@ -8,6 +8,7 @@ first path given, is the configuration; its folder is the project root that
 from __future__ import annotations
 
 import dataclasses
+import keyword
 import re
 import sys
 from collections.abc import Mapping
@@ -24,8 +25,6 @@ else:  # pragma: no cover - exercised on 3.9/3.10 only
 
 KEYS = ("select", "ignore", "exclude", "stop-timeout", "executor", "runner", "include-non-python")
 _CODE = re.compile(r"^[A-Z]+[0-9]*$")
-_OBJECT = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
-_EXPRESSION = re.compile(r"^[A-Za-z_][\w.]*(:[A-Za-z_][\w.]*)?$")
 
 
 class ConfigError(Exception):
@@ -84,7 +83,7 @@ def parse_table(table: Mapping[str, Any], path: Path) -> Config:
         select=None if select is None else frozenset(_codes(where, "select", select)),
         ignore=frozenset(_codes(where, "ignore", table.get("ignore", []))),
         stop_timeout=_timeout(where, table.get("stop-timeout", 10)),
-        executor=_target(where, "executor", table.get("executor", DEFAULT_EXECUTOR), _OBJECT),
+        executor=_target(where, table.get("executor", DEFAULT_EXECUTOR)),
         runner=_optional_target(where, table.get("runner")),
     )
     exclude = tuple(_strings(where, "exclude", table.get("exclude", [])))
@@ -129,16 +128,29 @@ def _timeout(where: str, value: object) -> int:
     return value
 
 
-def _target(where: str, key: str, value: object, shape: re.Pattern[str]) -> str:
-    if not isinstance(value, str) or not shape.match(value):
-        raise ConfigError(f"{where} {key}: expected 'module:object', got {value!r}")
+def _dotted(text: str) -> bool:
+    """Whether ``text`` is a dotted name Python takes: identifiers, no keyword."""
+    return all(part.isidentifier() and not keyword.iskeyword(part) for part in text.split("."))
+
+
+def _importable(text: str) -> bool:
+    """Whether ``module:object`` can be written ``from module import object``."""
+    module, colon, obj = text.partition(":")
+    return bool(colon) and _dotted(module) and _dotted(obj) and module != "__future__"
+
+
+def _target(where: str, value: object) -> str:
+    if not isinstance(value, str) or not _importable(value):
+        raise ConfigError(
+            f"{where} executor: expected 'module:object' (dotted names, no keyword), got {value!r}"
+        )
     return value
 
 
 def _optional_target(where: str, value: object) -> Optional[str]:
     if value is None:
         return None
-    if not isinstance(value, str) or not _EXPRESSION.match(value):
+    if not isinstance(value, str) or not (_importable(value) if ":" in value else _dotted(value)):
         raise ConfigError(
             f"{where} runner: expected a dotted name ('self.run_docker') or 'module:callable',"
             f" got {value!r}"

@@ -91,6 +91,14 @@ def test_pyproject_without_our_table_is_skipped(tmp_path: Path) -> None:
         ("stop-timeout = -1", "stop-timeout"),
         ("stop-timeout = true", "stop-timeout"),
         ('executor = "no colon"', "executor"),
+        # found by a review: these passed, then every fix failed on them
+        ('executor = "a.:run"', "executor"),
+        ('executor = "a..b:run"', "executor"),
+        ('executor = "if:run"', "executor"),
+        ('executor = "mod:class"', "executor"),
+        ('executor = "__future__:run"', "executor"),
+        ('runner = "self.if"', "runner"),
+        ('runner = "a.:b"', "runner"),
         ('runner = "not valid!"', "runner"),
         ("colour = 1", "colour"),
     ],
@@ -132,3 +140,19 @@ def test_exclude_matches_through_a_symlinked_folder_in_the_path(tmp_path: Path) 
     config = load_config(alias)
     found = discover([str(alias)], exclude=config.exclude, root=config.root)
     assert _names(found.files, alias) == ["src/s.py"]
+
+
+@pytest.mark.parametrize(
+    ("executor", "runner"),
+    [("match.x:run", "case.run"), ("équipe.docker:exécuteur", "équipe:lancer"), ("a:b.c", "x")],
+)
+def test_soft_keywords_and_unicode_names_are_names(
+    tmp_path: Path, executor: str, runner: str
+) -> None:
+    write(
+        tmp_path,
+        "pyproject.toml",
+        f'[tool.dockfix]\nexecutor = "{executor}"\nrunner = "{runner}"\n',
+    )
+    settings = load_config(tmp_path).settings
+    assert (settings.executor, settings.runner) == (executor, runner)
