@@ -22,7 +22,20 @@ JSON_KEYS = {
     "message",
     "fixable",
     "fix_reason",
+    "related",
 }
+
+BUILT_IN_STEPS = """\
+import subprocess
+
+
+def clean(name, force):
+    cmd = ["docker", "rm"]
+    if force:
+        cmd.append("-f")
+    cmd.append(name)
+    subprocess.run(cmd)
+"""
 
 
 def test_json_lists_every_finding_with_its_fields(run, tmp_path: Path) -> None:
@@ -245,3 +258,26 @@ def test_github_annotates_errors_too(tmp_path: Path) -> None:
     result = run_app("check", "--format", "github", str(tmp_path))
     assert result.code == 2
     assert result.stdout.startswith(f"::error file={tmp_path / 'broken.py'},title=dockfix::")
+
+
+def test_related_lines_are_in_json_and_sarif(tmp_path: Path) -> None:
+    """Where the command was built and changed: the lines a reader needs to see why the
+    finding is not fixable (they were computed, and shown nowhere)."""
+    write(tmp_path, "a.py", BUILT_IN_STEPS)
+    (found,) = json.loads(run_app("check", "--format", "json", str(tmp_path)).stdout)
+    assert not found["fixable"]
+    assert found["related"] == [
+        {"line": 5, "column": 5},
+        {"line": 6, "column": 5},
+        {"line": 8, "column": 5},
+    ]
+    sarif = json.loads(run_app("check", "--format", "sarif", str(tmp_path)).stdout)
+    (result,) = sarif["runs"][0]["results"]
+    related = result["relatedLocations"]
+    assert [r["physicalLocation"]["region"]["startLine"] for r in related] == [5, 6, 8]
+    assert [r["id"] for r in related] == [0, 1, 2]
+    for location in related:
+        _check_region(location["physicalLocation"]["region"])
+    write(tmp_path, "a.py", THREE_RMS)
+    for found in json.loads(run_app("check", "--format", "json", str(tmp_path)).stdout):
+        assert found["related"] == []

@@ -48,6 +48,8 @@ def finding_dict(path: str, finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "fixable": finding.fixable,
         "fix_reason": finding.fix_reason,
+        # the other lines involved: where the command was built and changed
+        "related": [{"line": line, "column": column} for line, column in finding.related],
     }
 
 
@@ -155,6 +157,18 @@ def _sarif_results(outcome: FileOutcome) -> list[dict[str, Any]]:
                 }
             ],
         }
+        if finding.related:
+            result["relatedLocations"] = [
+                {
+                    "id": index,
+                    "physicalLocation": {
+                        "artifactLocation": _location(outcome.path),
+                        "region": {"startLine": line, "startColumn": column},
+                    },
+                    "message": {"text": "the command is built or changed here"},
+                }
+                for index, (line, column) in enumerate(finding.related)
+            ]
         replacements = fixes.get(finding.key)
         if replacements:
             result["fixes"] = [
