@@ -21,9 +21,8 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 
-from libcst_parse_all import python_files
+from libcst_parse_all import parse_all, python_files
 
 try:
     from _symtable import symtable as _front_end
@@ -50,16 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (1: serial)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    files = python_files(args.paths)
-    if args.jobs <= 1:
-        results = [check_one(f) for f in files]
-    else:
-        chunksize = max(1, min(32, len(files) // (args.jobs * 8)))
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            results = list(pool.map(check_one, files, chunksize=chunksize))
-    ok = sum(results)
-    elapsed = time.perf_counter() - start
-    print(f"parsed {ok} files ({len(results) - ok} errors) in {elapsed:.2f} s")
+    ok, errors = parse_all(python_files(args.paths), args.jobs, check_one)
+    print(f"parsed {ok} files ({errors} errors) in {time.perf_counter() - start:.2f} s")
     return 0
 
 

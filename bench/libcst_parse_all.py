@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -39,14 +39,16 @@ def parse_one(path: str) -> bool:
     return True
 
 
-def parse_all(files: Sequence[str], jobs: int) -> tuple[int, int]:
-    """(parsed, errors) over ``files``."""
+def parse_all(
+    files: Sequence[str], jobs: int, one: Callable[[str], bool] = parse_one
+) -> tuple[int, int]:
+    """(parsed, errors) over ``files``, each read by ``one`` (a module-level function)."""
     if jobs <= 1:
-        results = [parse_one(f) for f in files]
+        results = [one(f) for f in files]
     else:
         chunksize = max(1, len(files) // (jobs * 8))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(parse_one, files, chunksize=chunksize))
+            results = list(pool.map(one, files, chunksize=chunksize))
     ok = sum(results)
     return ok, len(results) - ok
 
