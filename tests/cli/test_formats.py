@@ -281,3 +281,26 @@ def test_related_lines_are_in_json_and_sarif(tmp_path: Path) -> None:
     write(tmp_path, "a.py", THREE_RMS)
     for found in json.loads(run_app("check", "--format", "json", str(tmp_path)).stdout):
         assert found["related"] == []
+
+
+def test_sarif_fix_of_a_lone_finding_is_its_fix_alone(tmp_path: Path) -> None:
+    """With one fixable finding in a file, its SARIF fix comes from fix mode's fast way;
+    it is the fix made alone by the libcst pass (an ``accept`` of that finding only)."""
+    from dockfix.engine import Settings, analyze
+
+    source = (
+        "import subprocess\n\n\ndef first():\n"
+        '    subprocess.run(["docker", "rm", "-f", "c1"], check=False)\n\n\n'
+        "def all():\n"
+        '    subprocess.run("docker rm -f $(docker ps -aq)", shell=True)\n'
+    )
+    write(tmp_path, "a.py", source)
+    log = json.loads(run_app("check", "--format", "sarif", str(tmp_path)).stdout)
+    fixed = [r for r in log["runs"][0]["results"] if r.get("fixes")]
+    assert len(fixed) == 1
+    ours = fixed[0]["fixes"][0]["artifactChanges"][0]["replacements"]
+    data = source.encode()
+    key = (fixed[0]["ruleId"], 5, 5)
+    alone = analyze(data, Settings(), accept=lambda finding: finding.key == key)
+    assert alone.applied == (key,)
+    assert _apply(source, ours) == alone.fixed.decode()

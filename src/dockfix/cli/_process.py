@@ -121,15 +121,19 @@ def _fixed_keys(result: FileResult) -> frozenset[tuple[str, int, int]]:
 
 
 def _sarif_fixes(data: bytes, result: FileResult, task: Task) -> Fixes:
+    """Each fixable finding's own fix, as line replacements. With one fixable finding in
+    the file, its fix alone is every fix, which fix mode makes without the libcst pass
+    where it can (``accept`` None); with more, each is made alone (an ``accept`` that
+    takes one finding: the libcst pass)."""
     from dockfix.report._diff import line_replacements
 
     fixes: list[tuple[tuple[str, int, int], tuple[Replacement, ...]]] = []
     eng = engine()
-    for finding in result.findings:
-        if not finding.fixable:
-            continue
-        alone = eng.analyze(data, task.settings, path=task.path, accept=_only(finding.key))
-        if alone.error is None and alone.changed:
+    fixable = [finding for finding in result.findings if finding.fixable]
+    for finding in fixable:
+        accept = None if len(fixable) == 1 else _only(finding.key)
+        alone = eng.analyze(data, task.settings, path=task.path, accept=accept)
+        if alone.error is None and alone.changed and finding.key in alone.applied:
             fixes.append((finding.key, line_replacements(data, alone.fixed)))
     return tuple(fixes)
 
