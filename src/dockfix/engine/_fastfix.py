@@ -43,6 +43,7 @@ import libcst as cst
 from dockfix.engine._addimports import add_imports
 from dockfix.engine._addtext import added
 from dockfix.engine._buildable import dotted
+from dockfix.engine._calltext import call_text
 from dockfix.engine._fast import Found, fast_found
 from dockfix.engine._imports import mentions_name, no_new_leading_blank, removal_name, remove_unused
 from dockfix.engine._reduce import (
@@ -253,12 +254,16 @@ def _replacement(
     if rerouted is not None:
         _schedule(item, fix, target, additions, removals)
         return rerouted
+    pipe = _schedule(item, fix, target, additions, removals)
+    if isinstance(fix, CallExecutor) and dotted(f"{target.expression}.{fix.method}"):
+        written = call_text(text, item.call, fix, target, pipe)
+        if written is not None:
+            return written
     code = text.decode("utf-8")
     node = parse_call(code)
     if node is None or _EMPTY.code_for_node(node) != code:
         raise _Decline
-    new = build_call(node, fix, target, _schedule(item, fix, target, additions, removals))
-    return _EMPTY.code_for_node(new).encode("utf-8")
+    return _EMPTY.code_for_node(build_call(node, fix, target, pipe)).encode("utf-8")
 
 
 def _schedule(
