@@ -6,7 +6,7 @@ read and analysed in fix mode (every fix applied), and the time spent in each st
 fix without the libcst pass (``engine/_fastfix.py``) is added up: the statement groups and
 the reduction (``reduce_split``), ``ast.parse`` of the reduced module, the ``ast`` reading
 (``fast_found``, which tells whether each call can be fixed: ``_buildable``, or libcst),
-the replacements (a reroute as text, the others built by libcst), the imports removed
+the replacements (as text where the call is plain, else built by libcst), the imports removed
 below the first lines, the first lines' edit (imports added as text where the layout is
 plain, else added and removed through libcst), and the fixed file's check by the compiler
 front end. Then the whole ``analyze`` in fix mode, and, for comparison, with
