@@ -7,8 +7,9 @@ imports), everything the libcst pass decides about a fix is known already: the v
 whether the result is used, the API and the call's spelling. What is left is to build the
 replacement: as text where the call is laid out plainly (a reroute: ``_rerouted``; a
 ``CallExecutor`` call: ``_calltext``), else by libcst as the pass does
-(``_rewrite.build_call``), but on the call's own text (``parse_expression``); the new imports are added to the module's
-first lines as the pass adds them (``_addimports``), on those lines alone. The edits are
+(``_rewrite.build_call``), but on the call's own text (``parse_expression``); the new
+imports are added to the module's first lines as the pass adds them (``_addimports``), on
+those lines alone. The edits are
 then made to the file's bytes, and the fixed file goes through the same check as the
 pass's (``_reduce.compiles_as_source``).
 
