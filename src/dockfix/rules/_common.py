@@ -164,12 +164,21 @@ def safe_method_fix(
     needs_pipe = False
     after: list[tuple[str, str]] = []
     if call.api in ("subprocess.check_call", "subprocess.check_output"):
+        if "check" in call.keywords:  # the fix would repeat it: the file would not compile
+            return None, (
+                f"{call.api.split('.')[1]} with `check=` is not a valid call (it raises"
+                " TypeError); fix the call by hand"
+            )
         after.append(("check", "True"))
     if call.api == "subprocess.check_output":
         if "stdout" in call.keywords or "capture_output" in call.keywords:
             return None, "check_output with `stdout=`/`capture_output=` is not a valid call"
         after.append(("stdout", "subprocess.PIPE"))
         needs_pipe = True
+    names = [*keep, *(name for name, _ in args), *(name for name, _ in after)]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:  # a keyword argument repeated does not compile
+        return None, f"the fix would pass {', '.join(f'`{n}=`' for n in twice)} twice"
     fix = CallExecutor(
         method=method,
         positional=operands,

@@ -359,6 +359,26 @@ class ForceRemoveContainer(Rule):
             o = docker_executor.stop_and_remove(c, env=e, check=True, stdout=subprocess.PIPE).stdout
             """,
         ),
+        # Found by a review: `check=` was kept and `check=True` added, a file that does
+        # not compile (the call itself raises TypeError); it is reported, not fixed.
+        Invalid(
+            "check-call-with-check",
+            """
+            import subprocess
+
+
+            subprocess.check_call(["docker", "rm", "-f", c], check=False)
+            """,
+        ),
+        Invalid(
+            "check-output-with-check",
+            """
+            import subprocess
+
+
+            o = subprocess.check_output(["docker", "rm", "-f", c], check=True)
+            """,
+        ),
         Invalid(
             "from-import-check-output",
             """
