@@ -62,9 +62,10 @@ class ForceRemoveContainer(Rule):
     (`$(...)`, `||`, pipes, redirections, globs; the reason names it), a placeholder named
     like several words (`{names}`, `{opts}`), `str.format`, `["sh", "-c", "docker ..."]`,
     an argv changed under an `if`,
-    in a loop or passed elsewhere (`Finding.related` points at those lines),
+    in a loop or passed elsewhere (`related` in JSON and SARIF points at those lines),
     a program name dockfix cannot resolve, `Popen`, a `timeout=` (a process timeout,
-    which is not the stop grace period), `-l`/`--link`, comments inside the call.
+    which is not the stop grace period), `-l`/`--link`, comments inside the call,
+    `check_call`/`check_output` given `check=` (a call that raises `TypeError`).
     """
 
     CODE = "DF001"
