@@ -729,9 +729,12 @@ def test_a_file_the_compiler_refuses(head: str, error: Optional[str], monkeypatc
     ("internal error") while ``_fastfix`` fixed the file. Now the fast paths decline, the
     same result comes either way, and libcst's failure is reported with the compiler's
     own reason."""
+    from dockfix.engine._split import refusal
+
     source = (head + 'import subprocess\nsubprocess.run(["docker", "rm", "-f", "x"])\n').encode()
     result, answered = _same(source, monkeypatch)
-    assert not answered
+    if refusal(source) is not None:  # Python 3.9's front end takes an unknown future
+        assert not answered
     if error is None:
         assert result.error is None
         assert b"stop_and_remove" in result.fixed
